@@ -1,0 +1,12 @@
+import type { QueryInterface } from 'sequelize';
+import * as initial from './0001-initial.js';
+
+/** One schema change; names sort in the order they apply. */
+export interface Migration {
+  readonly name: string;
+  up(params: { context: QueryInterface }): Promise<void>;
+  down(params: { context: QueryInterface }): Promise<void>;
+}
+
+/** Every migration, oldest first. A new one is appended here, never inserted. */
+export const MIGRATIONS: readonly Migration[] = [initial];

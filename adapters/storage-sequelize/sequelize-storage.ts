@@ -1,0 +1,88 @@
+import type { Sequelize, Transaction } from 'sequelize';
+import type { Logger } from '../../engine/contracts/logger-contract.js';
+import type {
+  Storage,
+  StorageUnit,
+  TenantDirectory,
+  TenantId,
+  TenantScope,
+} from '../../engine/contracts/storage-contract.js';
+import { TetherError } from '../../engine/errors.js';
+import type { Dialect } from './connect-database.js';
+import { SequelizeMemberRepository } from './member-repository.js';
+import { MigrationRunner } from './migration-runner.js';
+import { SequelizePluginRecordRepository } from './plugin-record-repository.js';
+import { guarded, storageError } from './storage-errors.js';
+import { defineModels, type StorageModels } from './storage-models.js';
+import { SequelizeTenantDirectory } from './tenant-directory.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The repositories of one unit of work, in or out of a transaction. */
+function unitOf(models: StorageModels, transaction?: Transaction): StorageUnit {
+  return {
+    tenants: new SequelizeTenantDirectory(models, transaction),
+    forTenant(tenantId: TenantId): TenantScope {
+      if (typeof tenantId !== 'string' || !UUID.test(tenantId)) {
+        throw new TetherError('TETHER_E_TENANT_REQUIRED', 'forTenant needs a tenant id');
+      }
+      return {
+        tenantId,
+        members: new SequelizeMemberRepository(models, tenantId, transaction),
+        pluginRecords: (plugin) =>
+          new SequelizePluginRecordRepository(models, tenantId, plugin, transaction),
+      };
+    },
+  };
+}
+
+/** The Storage contract on Sequelize: SQLite, PostgreSQL or SQL Server. */
+export class SequelizeStorage implements Storage {
+  readonly tenants: TenantDirectory;
+  private readonly models: StorageModels;
+  private readonly migrations: MigrationRunner;
+  private readonly unit: StorageUnit;
+
+  constructor(
+    private readonly sequelize: Sequelize,
+    readonly dialect: Dialect,
+    logger: Logger,
+  ) {
+    this.models = defineModels(sequelize);
+    this.migrations = new MigrationRunner(sequelize, dialect, logger);
+    this.unit = unitOf(this.models);
+    this.tenants = this.unit.tenants;
+  }
+
+  forTenant(tenantId: TenantId): TenantScope {
+    return this.unit.forTenant(tenantId);
+  }
+
+  migrate(): Promise<string[]> {
+    return guarded('migrate', () => this.migrations.up());
+  }
+
+  pendingMigrations(): Promise<string[]> {
+    return guarded('migrations', () => this.migrations.pending());
+  }
+
+  ping(): Promise<void> {
+    return guarded('ping', async () => {
+      await this.sequelize.query('SELECT 1');
+    });
+  }
+
+  async transaction<T>(work: (unit: StorageUnit) => Promise<T>): Promise<T> {
+    try {
+      return await this.sequelize.transaction((transaction) =>
+        work(unitOf(this.models, transaction)),
+      );
+    } catch (error) {
+      throw storageError('transaction', error);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.sequelize.close();
+  }
+}

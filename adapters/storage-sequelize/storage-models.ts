@@ -1,0 +1,74 @@
+import { DataTypes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+import { TetherError } from '../../engine/errors.js';
+
+/** A row as Sequelize hands it over; repositories turn rows into contract types. */
+export type Row = Model<Record<string, unknown>, Record<string, unknown>>;
+
+/** The models. They never leave this adapter: the engine sees only the Storage contract. */
+export interface StorageModels {
+  readonly tenants: ModelStatic<Row>;
+  readonly members: ModelStatic<Row>;
+  readonly pluginRecords: ModelStatic<Row>;
+}
+
+/** Defines the models on `sequelize`, matching the migrations. */
+export function defineModels(sequelize: Sequelize): StorageModels {
+  const tenants = sequelize.define<Row>('tenant', {
+    id: { type: DataTypes.UUID, primaryKey: true },
+    name: { type: DataTypes.STRING(200), allowNull: false },
+    createdAt: { type: DataTypes.DATE, allowNull: false },
+  });
+  const members = sequelize.define<Row>('member', {
+    id: { type: DataTypes.UUID, primaryKey: true },
+    tenantId: { type: DataTypes.UUID, allowNull: false },
+    email: { type: DataTypes.STRING(320), allowNull: false },
+    emailNormalized: { type: DataTypes.STRING(320), allowNull: false },
+    displayName: { type: DataTypes.STRING(200), allowNull: false },
+    role: { type: DataTypes.STRING(40), allowNull: false },
+    oneTimeSecretHash: { type: DataTypes.STRING(64), allowNull: true },
+    oneTimeSecretExpiresAt: { type: DataTypes.DATE, allowNull: true },
+    createdAt: { type: DataTypes.DATE, allowNull: false },
+  });
+  const pluginRecords = sequelize.define<Row>(
+    'pluginRecord',
+    {
+      tenantId: { type: DataTypes.UUID, primaryKey: true },
+      plugin: { type: DataTypes.STRING(100), primaryKey: true },
+      kind: { type: DataTypes.STRING(64), primaryKey: true },
+      key: { type: DataTypes.STRING(200), primaryKey: true },
+      value: { type: DataTypes.TEXT, allowNull: false },
+      updatedAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    { tableName: 'plugin_records' },
+  );
+  guardTenant(members);
+  guardTenant(pluginRecords);
+  return { tenants, members, pluginRecords };
+}
+
+/**
+ * The last line of tenant separation: a query on a tenant-owned model whose `where` (or whose
+ * new row) lacks a tenant id is refused before it reaches the database. Repositories always set
+ * it; this catches the query someone writes by hand some day.
+ */
+function guardTenant(model: ModelStatic<Row>): void {
+  const requireWhere = (options: { where?: unknown }) => {
+    const where = options.where as Record<string, unknown> | undefined;
+    if (typeof where?.tenantId !== 'string') throw missingTenant(model.name);
+  };
+  model.addHook('beforeFind', requireWhere);
+  model.addHook('beforeCount', requireWhere);
+  model.addHook('beforeBulkUpdate', requireWhere);
+  model.addHook('beforeBulkDestroy', requireWhere);
+  model.addHook('beforeUpsert', (values: unknown) => {
+    const tenantId = (values as Record<string, unknown>).tenantId;
+    if (typeof tenantId !== 'string') throw missingTenant(model.name);
+  });
+  model.addHook('beforeValidate', (row: Row) => {
+    if (typeof row.get('tenantId') !== 'string') throw missingTenant(model.name);
+  });
+}
+
+function missingTenant(model: string): TetherError {
+  return new TetherError('TETHER_E_TENANT_REQUIRED', `A ${model} query was made without a tenant`);
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { SETTING_SPECS, flagName, envName, type SettingSpec } from '../config/setting-specs.js';
+import { isTetherError } from '../errors.js';
+import { EXIT_FAILED, EXIT_USAGE } from './cli-support.js';
+import { runMigrate } from './migrate-command.js';
+import { runPluginsList } from './plugins-command.js';
+import { runStart } from './start-command.js';
+
+function settingOptions<T>(argv: Argv<T>): Argv<T> {
+  for (const [name, spec] of Object.entries(SETTING_SPECS) as Array<[string, SettingSpec]>) {
+    if (spec.noFlag) continue;
+    argv.option(flagName(name), {
+      type: 'string',
+      describe: `${spec.describe} [${envName(name)}]`,
+      group: 'Settings:',
+    });
+  }
+  return argv.option('config', {
+    type: 'string',
+    describe: 'JSON config file [TETHER_CONFIG]',
+    group: 'Settings:',
+  });
+}
+
+function fail(error: unknown): never {
+  const usage = isTetherError(error, 'TETHER_E_CONFIG');
+  const message = isTetherError(error) ? error.message : (error as Error)?.message;
+  process.stderr.write(`tether: ${message ?? String(error)}\n`);
+  process.exit(usage ? EXIT_USAGE : EXIT_FAILED);
+}
+
+async function main(): Promise<void> {
+  await yargs(hideBin(process.argv))
+    .scriptName('tether')
+    .usage('$0 <command> [options]')
+    .command('start', 'Run an engine node', settingOptions, (args) => runStart(args))
+    .command('migrate', 'Apply pending database migrations', settingOptions, (args) =>
+      runMigrate(args),
+    )
+    .command('plugins', 'Inspect plugins', (argv) =>
+      argv
+        .command('list', 'List built-in, sample and configured plugins', settingOptions, (args) =>
+          runPluginsList(args),
+        )
+        .demandCommand(1, 'name a plugins command: list'),
+    )
+    .demandCommand(1, 'name a command: start, migrate or plugins')
+    .strict()
+    .help()
+    .version(false)
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .fail((message, error) => {
+      if (error) fail(error);
+      process.stderr.write(`tether: ${message} (see tether --help)\n`);
+      process.exit(EXIT_USAGE);
+    })
+    .parseAsync();
+}
+
+if (require.main === module) main().catch(fail);

@@ -1,0 +1,29 @@
+/**
+ * The engine's validated settings. Flags win over `TETHER_*` variables, which win over the
+ * config file, which wins over the defaults. Paths are absolute.
+ */
+export interface EngineSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly databaseUrl?: string;
+  readonly tlsCertFile?: string;
+  readonly tlsKeyFile?: string;
+  readonly masterKeyFile?: string;
+  /** Secret: never logged. */
+  readonly masterKey?: string;
+  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  readonly logFormat: 'auto' | 'pretty' | 'json';
+  readonly modules: readonly string[];
+  readonly plugins: readonly string[];
+  readonly disabledPlugins: readonly string[];
+  readonly pluginActivateTimeoutMs: number;
+  readonly pluginDeactivateTimeoutMs: number;
+  readonly maxBodyBytes: number;
+  /** Secret: never logged. */
+  readonly metricsToken?: string;
+  readonly firstTenant: string;
+  readonly firstAdminEmail: string;
+  /** Per-plugin settings, only from the config file's `pluginSettings` object. */
+  readonly pluginSettings: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}

@@ -1,0 +1,168 @@
+import 'reflect-metadata';
+import type { Server } from 'node:https';
+import path from 'node:path';
+import { Container } from 'inversify';
+import { Clock } from './contracts/clock-contract.js';
+import type { EngineSettings } from './contracts/engine-settings.js';
+import { Logger } from './contracts/logger-contract.js';
+import { Storage } from './contracts/storage-contract.js';
+import { ApiRegistry } from './http/api-registry.js';
+import { registerEngineRoutes } from './http/engine-routes.js';
+import { createHttpApp, listenTls } from './http/https-server.js';
+import { loadTlsIdentity } from './http/tls-certificate.js';
+import { DisposableStore } from './kernel/disposable-store.js';
+import { ensureFirstTenant, type FirstStart } from './kernel/first-start.js';
+import { loadModules } from './kernel/module-loader.js';
+import { SystemClock } from './kernel/system-clock.js';
+import { EngineMetrics } from './metrics/engine-metrics.js';
+import { discoverPlugins } from './plugin-host/plugin-catalog.js';
+import { PluginHost, type PluginStatus } from './plugin-host/plugin-host.js';
+import { DIST_ROOT, ENGINE_VERSION } from './version.js';
+
+/** How an engine is put together besides its settings. */
+export interface EngineOptions {
+  readonly logger: Logger;
+  /** Folder that relative plugin and module paths are resolved against. */
+  readonly cwd?: string;
+  /** Called once when the first start made the first tenant; the CLI prints the secret. */
+  readonly onFirstStart?: (made: FirstStart) => void;
+  /** Binds replacements (a test clock, say) into the root container before modules load. */
+  readonly configure?: (root: Container) => void;
+}
+
+/** Where a running engine answers. */
+export interface EngineAddress {
+  readonly url: string;
+  readonly port: number;
+  readonly fingerprint: string;
+}
+
+/**
+ * One engine node: the root container, the adapter modules named in the settings, the storage
+ * migrated, the HTTPS API and the plugins. `start` then `stop`, once each.
+ */
+export class Engine {
+  readonly root = new Container({ defaultScope: 'Singleton' });
+  private readonly logger: Logger;
+  private readonly resources: DisposableStore;
+  private host: PluginHost | undefined;
+  private server: Server | undefined;
+
+  constructor(
+    readonly settings: EngineSettings,
+    private readonly options: EngineOptions,
+  ) {
+    this.logger = options.logger.child({ name: 'engine' });
+    this.resources = new DisposableStore(this.logger, 'engine');
+    this.root.bind(Logger).toConstantValue(options.logger);
+    this.root.bind(Clock).toConstantValue(new SystemClock());
+    options.configure?.(this.root);
+  }
+
+  /** Loads the modules and migrates the database: all that `tether migrate` needs. */
+  async prepareStorage(): Promise<{ storage: Storage; applied: string[] }> {
+    const modules = await loadModules({
+      container: this.root,
+      settings: this.settings,
+      logger: this.options.logger,
+      adaptersDir: path.join(DIST_ROOT, 'adapters'),
+      cwd: this.cwd(),
+    });
+    for (const module of modules) this.resources.add(module);
+    const storage = this.root.get<Storage>(Storage);
+    const applied = await storage.migrate();
+    this.logger.info({ applied, dialect: storage.dialect }, 'database migrated');
+    return { storage, applied };
+  }
+
+  /** Brings the node up; resolves once it answers over HTTPS. */
+  async start(): Promise<EngineAddress> {
+    const { storage } = await this.prepareStorage();
+    await this.firstStart(storage);
+
+    const metrics = new EngineMetrics();
+    const api = new ApiRegistry(this.settings.maxBodyBytes);
+    const { metricsToken } = this.settings;
+    const deps = { registry: api, storage, metrics, version: ENGINE_VERSION, metricsToken };
+    for (const route of registerEngineRoutes(deps)) this.resources.add(route);
+    await this.startPlugins(api, metrics);
+
+    const tls = await loadTlsIdentity(this.tlsSource(), this.logger);
+    const app = createHttpApp(api, metrics, this.options.logger.child({ name: 'engine:http' }));
+    const { server, port } = await listenTls(app, tls, this.settings.host, this.settings.port);
+    this.server = server;
+    const url = `https://${hostForUrl(this.settings.host)}:${port}`;
+    this.logger.info({ url, version: ENGINE_VERSION }, 'engine started');
+    return { url, port, fingerprint: tls.fingerprint };
+  }
+
+  /** What the plugin host made of each plugin. */
+  plugins(): readonly PluginStatus[] {
+    return this.host?.report() ?? [];
+  }
+
+  /** Stops plugins, then the server, then the modules; each step runs even if one before fails. */
+  async stop(reason = 'stopped'): Promise<void> {
+    await this.host?.stop();
+    await this.closeServer();
+    await this.resources.dispose();
+    this.logger.info({ reason }, 'engine stopped');
+  }
+
+  private async firstStart(storage: Storage): Promise<void> {
+    const made = await ensureFirstTenant(storage, this.root.get<Clock>(Clock), {
+      tenant: this.settings.firstTenant,
+      email: this.settings.firstAdminEmail,
+    });
+    if (!made) return;
+    this.logger.info({ tenant: made.tenant }, 'first start: made the first tenant');
+    this.options.onFirstStart?.(made);
+  }
+
+  private async startPlugins(api: ApiRegistry, metrics: EngineMetrics): Promise<void> {
+    const candidates = discoverPlugins({
+      distRoot: DIST_ROOT,
+      cwd: this.cwd(),
+      extra: this.settings.plugins,
+      withSamples: false,
+    });
+    this.host = new PluginHost({
+      engineVersion: ENGINE_VERSION,
+      logger: this.options.logger,
+      sources: { root: this.root, api },
+      activateTimeoutMs: this.settings.pluginActivateTimeoutMs,
+      deactivateTimeoutMs: this.settings.pluginDeactivateTimeoutMs,
+      disabled: this.settings.disabledPlugins,
+      settingsOf: (name) => this.settings.pluginSettings[name] ?? {},
+    });
+    await this.host.start(candidates);
+    for (const state of ['active', 'failed', 'left-out', 'disabled']) {
+      const count = this.host.report().filter((status) => status.state === state).length;
+      metrics.plugins.set({ state }, count);
+    }
+  }
+
+  private tlsSource() {
+    const { tlsCertFile, tlsKeyFile, dataDir, host } = this.settings;
+    return { certFile: tlsCertFile, keyFile: tlsKeyFile, dataDir, host };
+  }
+
+  private async closeServer(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const timer = setTimeout(() => server.closeAllConnections(), 5_000);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  private cwd(): string {
+    return this.options.cwd ?? process.cwd();
+  }
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

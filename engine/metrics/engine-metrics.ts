@@ -1,0 +1,56 @@
+import type { Middleware } from 'koa';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The engine's Prometheus metrics, on a registry of its own (never prom-client's global one, so
+ * two engines in one process, as in tests, do not clash).
+ */
+export class EngineMetrics {
+  readonly registry = new Registry();
+
+  private readonly requests = new Counter({
+    name: 'tether_http_requests_total',
+    help: 'HTTP requests answered, by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
+
+  private readonly durations = new Histogram({
+    name: 'tether_http_request_duration_seconds',
+    help: 'Time to answer HTTP requests, by method and route',
+    labelNames: ['method', 'route'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+
+  /** Plugins by state (`active`, `failed`, `left-out`); the plugin host sets it. */
+  readonly plugins = new Gauge({
+    name: 'tether_plugins',
+    help: 'Plugins by state',
+    labelNames: ['state'],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'tether_' });
+  }
+
+  /** Counts and times each request, labelled by the route pattern, never the raw path. */
+  middleware(): Middleware {
+    return async (ctx, next) => {
+      const stop = this.durations.startTimer();
+      try {
+        await next();
+      } finally {
+        const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
+        stop({ method: ctx.method, route: String(route) });
+        this.requests.inc({ method: ctx.method, route: String(route), status: ctx.status });
+      }
+    };
+  }
+
+  /** The text exposition format. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
