@@ -16,8 +16,12 @@ export class MemoryBus implements Bus {
     const handlers = this.topics.get(topic);
     if (!handlers || handlers.size === 0) return;
     for (const handler of [...handlers]) {
-      const copy = structuredClone(message);
-      queueMicrotask(() => this.deliver(handler, copy, topic));
+      // A Uint8Array is copied byte for byte: structuredClone would copy its whole backing
+      // buffer, which for a small Buffer is Node's shared pool with other data in it.
+      const copy =
+        message instanceof Uint8Array ? new Uint8Array(message) : structuredClone(message);
+      // A handler disposed after this publish but before delivery is not called.
+      queueMicrotask(() => handlers.has(handler) && this.deliver(handler, copy, topic));
     }
   }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nacl from 'tweetnacl';
@@ -17,8 +17,6 @@ type KeyKind = 'data' | 'signing';
  * a wrong master key is detected when the store opens, not at the first read.
  */
 export class FileKeyStore implements KeyStore {
-  private readonly cache = new Map<string, Buffer>();
-
   private constructor(
     private readonly folder: string,
     private readonly master: Uint8Array,
@@ -51,19 +49,15 @@ export class FileKeyStore implements KeyStore {
 
   async destroy(keyId: string): Promise<void> {
     for (const kind of ['data', 'signing'] as const) {
-      this.cache.delete(`${kind}:${keyId}`);
       await unlink(this.file(keyId, kind)).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw keyError(`${keyId} cannot be deleted`, error);
       });
     }
   }
 
+  /** Read from the file on every call, so a key another node destroyed is never handed out. */
   private async material(keyId: string, kind: KeyKind): Promise<Buffer> {
-    const cached = this.cache.get(`${kind}:${keyId}`);
-    if (cached) return cached;
-    const material = (await this.read(keyId, kind)) ?? (await this.create(keyId, kind));
-    this.cache.set(`${kind}:${keyId}`, material);
-    return material;
+    return (await this.read(keyId, kind)) ?? (await this.create(keyId, kind));
   }
 
   private async read(keyId: string, kind: KeyKind): Promise<Buffer | undefined> {
@@ -80,35 +74,51 @@ export class FileKeyStore implements KeyStore {
   /** Writes a new key beside its place and links it in; whoever links first wins. */
   private async create(keyId: string, kind: KeyKind): Promise<Buffer> {
     const target = this.file(keyId, kind);
-    const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(temporary, seal(this.master, `${kind}:${keyId}`, randomBytes(32)), {
-      mode: 0o600,
-    });
-    try {
-      await link(temporary, target);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw keyError(keyId, error);
-    } finally {
-      await unlink(temporary);
-    }
-    return (await this.read(keyId, kind)) as Buffer;
+    await place(target, seal(this.master, `${kind}:${keyId}`, randomBytes(32)), keyId);
+    const made = await this.read(keyId, kind);
+    if (!made) throw keyError(`${keyId} was destroyed while it was being made`);
+    return made;
   }
 
   private file(keyId: string, kind: KeyKind): string {
     if (!KEY_ID.test(keyId)) throw keyError(`invalid key id "${keyId.slice(0, 40)}"`);
-    return path.join(this.folder, `${kind}-${Buffer.from(keyId).toString('base64url')}.key`);
+    // A digest names the file: fixed length whatever the id, and the same on file systems that
+    // fold case. The id itself is bound into the sealed content.
+    const digest = createHash('sha256').update(keyId, 'utf8').digest('hex');
+    return path.join(this.folder, `${kind}-${digest}.key`);
   }
 
+  /** Opens the check file, first linking one in when there is none: the first opener wins. */
   private async checkMaster(): Promise<void> {
     const file = path.join(this.folder, CHECK_FILE);
-    try {
-      open(this.master, 'check', await readFile(file, 'utf8'));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw keyError('the master key does not open this key store', error);
-      }
-      await writeFile(file, seal(this.master, 'check', Buffer.from('tether')), { mode: 0o600 });
+    let text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw keyError(`${CHECK_FILE} cannot be read`, error);
+    });
+    if (text === undefined) {
+      await place(file, seal(this.master, 'check', Buffer.from('tether')), CHECK_FILE);
+      text = await readFile(file, 'utf8');
     }
+    try {
+      open(this.master, 'check', text);
+    } catch (error) {
+      throw keyError('the master key does not open this key store', error);
+    }
+  }
+}
+
+/** Writes `content` beside `target` and links it in, unless `target` exists already. */
+async function place(target: string, content: string, what: string): Promise<void> {
+  const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temporary, content, { mode: 0o600 }).catch((error: unknown) => {
+    throw keyError(`${what} cannot be written`, error);
+  });
+  try {
+    await link(temporary, target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw keyError(what, error);
+  } finally {
+    await unlink(temporary);
   }
 }
 

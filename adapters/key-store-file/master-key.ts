@@ -20,7 +20,13 @@ export async function masterKey(settings: EngineSettings, logger: Logger): Promi
     if (!missing || settings.masterKeyFile) throw unreadable(file, error);
   }
   const made = randomBytes(32);
-  await writeFile(file, made.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  try {
+    await writeFile(file, made.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another node sharing the data folder made it a moment earlier: use theirs.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unreadable(file, error);
+    return decode(await readFile(file, 'utf8'), file);
+  }
   logger.warn({ file }, 'made a master key inside the data folder; keep a copy apart from backups');
   return made;
 }

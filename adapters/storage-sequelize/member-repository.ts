@@ -10,9 +10,12 @@ import type {
   TenantId,
 } from '../../engine/contracts/storage-contract.js';
 import { afterCursor, pageLimit, toPage } from './paging.js';
+import { checkText } from './text-checks.js';
 import { guarded } from './storage-errors.js';
 import { TransactionBound } from './transaction-bound.js';
 import type { Row, StorageModels } from './storage-models.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toMember(row: Row): Member {
   return {
@@ -35,7 +38,9 @@ export class SequelizeMemberRepository extends TransactionBound implements Membe
     super(transaction);
   }
 
-  create(member: NewMember): Promise<Member> {
+  async create(member: NewMember): Promise<Member> {
+    checkText('email', member.email, 320);
+    checkText('displayName', member.displayName, 200);
     return guarded(`member ${member.email}`, async () => {
       const row = await this.models.members.create(
         {
@@ -56,6 +61,7 @@ export class SequelizeMemberRepository extends TransactionBound implements Membe
   }
 
   findById(id: string): Promise<Member | undefined> {
+    if (!UUID.test(id)) return Promise.resolve(undefined);
     return this.findOne({ id });
   }
 
@@ -63,7 +69,7 @@ export class SequelizeMemberRepository extends TransactionBound implements Membe
     return this.findOne({ emailNormalized: email.toLowerCase() });
   }
 
-  list(page?: PageRequest): Promise<Page<Member>> {
+  async list(page?: PageRequest): Promise<Page<Member>> {
     const limit = pageLimit(page);
     return guarded('members', async () => {
       const rows = await this.models.members.findAll({

@@ -18,7 +18,12 @@ export function pageLimit(page: PageRequest | undefined): number {
 export function afterCursor(column: string, page: PageRequest | undefined): WhereOptions {
   if (page?.after === undefined) return {};
   const value = Buffer.from(page.after, 'base64url').toString('utf8');
-  if (value === '') throw new TetherError('TETHER_E_VALIDATION', 'after: not a valid cursor');
+  // Only a cursor toPage made is accepted: it encodes back to itself (so no stray characters and
+  // no bytes that are not UTF-8) and holds no NUL, which cuts a SQLite statement short.
+  const canonical = Buffer.from(value, 'utf8').toString('base64url') === page.after;
+  if (value === '' || !canonical || value.includes('\u0000')) {
+    throw new TetherError('TETHER_E_VALIDATION', 'after: not a valid cursor');
+  }
   return { [column]: { [Op.gt]: value } };
 }
 

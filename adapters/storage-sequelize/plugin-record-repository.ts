@@ -9,6 +9,7 @@ import type {
 } from '../../engine/contracts/storage-contract.js';
 import { TetherError } from '../../engine/errors.js';
 import { afterCursor, pageLimit, toPage } from './paging.js';
+import { checkText } from './text-checks.js';
 import { guarded } from './storage-errors.js';
 import { TransactionBound } from './transaction-bound.js';
 import type { Row, StorageModels } from './storage-models.js';
@@ -27,9 +28,7 @@ function toRecord(row: Row): PluginRecord {
 
 function checkAddress(kind: string, key?: string): void {
   if (!KIND.test(kind)) throw new TetherError('TETHER_E_VALIDATION', `kind: invalid "${kind}"`);
-  if (key !== undefined && (key.length === 0 || key.length > MAX_KEY)) {
-    throw new TetherError('TETHER_E_VALIDATION', `key: expected 1 to ${MAX_KEY} characters`);
-  }
+  if (key !== undefined) checkText('key', key, MAX_KEY);
 }
 
 /** One plugin's records inside one tenant. */
@@ -46,7 +45,7 @@ export class SequelizePluginRecordRepository
     super(transaction);
   }
 
-  put(kind: string, key: string, value: JsonValue): Promise<void> {
+  async put(kind: string, key: string, value: JsonValue): Promise<void> {
     checkAddress(kind, key);
     const row = { ...this.scope(), kind, key, value: JSON.stringify(value), updatedAt: new Date() };
     return guarded(`record ${kind}/${key}`, async () => {
@@ -54,7 +53,7 @@ export class SequelizePluginRecordRepository
     });
   }
 
-  get(kind: string, key: string): Promise<PluginRecord | undefined> {
+  async get(kind: string, key: string): Promise<PluginRecord | undefined> {
     checkAddress(kind, key);
     return guarded(`record ${kind}/${key}`, async () => {
       const row = await this.models.pluginRecords.findOne({
@@ -65,7 +64,7 @@ export class SequelizePluginRecordRepository
     });
   }
 
-  list(kind: string, page?: PageRequest): Promise<Page<PluginRecord>> {
+  async list(kind: string, page?: PageRequest): Promise<Page<PluginRecord>> {
     checkAddress(kind);
     const limit = pageLimit(page);
     return guarded(`records ${kind}`, async () => {
@@ -79,7 +78,7 @@ export class SequelizePluginRecordRepository
     });
   }
 
-  delete(kind: string, key: string): Promise<boolean> {
+  async delete(kind: string, key: string): Promise<boolean> {
     checkAddress(kind, key);
     return guarded(`record ${kind}/${key}`, async () => {
       const where = { ...this.scope(), kind, key };

@@ -1,4 +1,4 @@
-import type { Sequelize, Transaction } from 'sequelize';
+import { BaseError, type Sequelize, type Transaction } from 'sequelize';
 import type { Logger } from '../../engine/contracts/logger-contract.js';
 import type {
   Storage,
@@ -7,7 +7,7 @@ import type {
   TenantId,
   TenantScope,
 } from '../../engine/contracts/storage-contract.js';
-import { TetherError } from '../../engine/errors.js';
+import { ProgrammerError, TetherError } from '../../engine/errors.js';
 import type { Dialect } from './connect-database.js';
 import { SequelizeMemberRepository } from './member-repository.js';
 import { MigrationRunner } from './migration-runner.js';
@@ -16,6 +16,8 @@ import { guarded, storageError } from './storage-errors.js';
 import { defineModels, type StorageModels } from './storage-models.js';
 import { SequelizeTenantDirectory } from './tenant-directory.js';
 
+// As in plugin manifests, within the 100 characters of the plugin column.
+const PLUGIN_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The repositories of one unit of work, in or out of a transaction. */
@@ -29,8 +31,12 @@ function unitOf(models: StorageModels, transaction?: Transaction): StorageUnit {
       return {
         tenantId,
         members: new SequelizeMemberRepository(models, tenantId, transaction),
-        pluginRecords: (plugin) =>
-          new SequelizePluginRecordRepository(models, tenantId, plugin, transaction),
+        pluginRecords(plugin) {
+          if (!PLUGIN_NAME.test(plugin) || plugin.length > 100) {
+            throw new ProgrammerError(`bad plugin name ${plugin.slice(0, 120)}`);
+          }
+          return new SequelizePluginRecordRepository(models, tenantId, plugin, transaction);
+        },
       };
     },
   };
@@ -42,6 +48,7 @@ export class SequelizeStorage implements Storage {
   private readonly models: StorageModels;
   private readonly migrations: MigrationRunner;
   private readonly unit: StorageUnit;
+  private closing: Promise<void> | undefined;
 
   constructor(
     private readonly sequelize: Sequelize,
@@ -72,17 +79,20 @@ export class SequelizeStorage implements Storage {
     });
   }
 
+  /** The work's own errors come out unchanged; only the database's are mapped. */
   async transaction<T>(work: (unit: StorageUnit) => Promise<T>): Promise<T> {
     try {
       return await this.sequelize.transaction((transaction) =>
         work(unitOf(this.models, transaction)),
       );
     } catch (error) {
-      throw storageError('transaction', error);
+      throw error instanceof BaseError ? storageError('transaction', error) : error;
     }
   }
 
-  close(): Promise<void> {
-    return this.sequelize.close();
+  /** Closes the connections; closing again does nothing. */
+  async close(): Promise<void> {
+    this.closing ??= guarded('close', () => this.sequelize.close());
+    return this.closing;
   }
 }

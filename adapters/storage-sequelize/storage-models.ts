@@ -52,9 +52,12 @@ export function defineModels(sequelize: Sequelize): StorageModels {
  * it; this catches the query someone writes by hand some day.
  */
 function guardTenant(model: ModelStatic<Row>): void {
+  // `destroy` has renamed the where's attributes to their columns (tenant_id) before its hook.
+  const column = model.getAttributes().tenantId?.field ?? 'tenantId';
   const requireWhere = (options: { where?: unknown }) => {
     const where = options.where as Record<string, unknown> | undefined;
-    if (typeof where?.tenantId !== 'string') throw missingTenant(model.name);
+    const named = typeof where?.tenantId === 'string' || typeof where?.[column] === 'string';
+    if (!named) throw missingTenant(model.name);
   };
   model.addHook('beforeFind', requireWhere);
   model.addHook('beforeCount', requireWhere);
@@ -64,7 +67,10 @@ function guardTenant(model: ModelStatic<Row>): void {
     const tenantId = (values as Record<string, unknown>).tenantId;
     if (typeof tenantId !== 'string') throw missingTenant(model.name);
   });
-  model.addHook('beforeValidate', (row: Row) => {
+  // A bulk update validates a partial row that skips the columns it does not set; its where is
+  // checked above. A new row must carry its tenant.
+  model.addHook('beforeValidate', (row: Row, options: { skip?: string[] }) => {
+    if (options.skip?.includes('tenantId')) return;
     if (typeof row.get('tenantId') !== 'string') throw missingTenant(model.name);
   });
 }

@@ -8,6 +8,7 @@ import type {
   TenantId,
 } from '../../engine/contracts/storage-contract.js';
 import { afterCursor, pageLimit, toPage } from './paging.js';
+import { checkText } from './text-checks.js';
 import { guarded } from './storage-errors.js';
 import { TransactionBound } from './transaction-bound.js';
 import type { Row, StorageModels } from './storage-models.js';
@@ -31,7 +32,8 @@ export class SequelizeTenantDirectory extends TransactionBound implements Tenant
     super(transaction);
   }
 
-  create(name: string): Promise<Tenant> {
+  async create(name: string): Promise<Tenant> {
+    checkText('name', name, 200);
     return guarded(`tenant ${name}`, async () => {
       const values = { id: randomUUID(), name, createdAt: new Date() };
       return toTenant(await this.models.tenants.create(values, this.options()));
@@ -47,7 +49,7 @@ export class SequelizeTenantDirectory extends TransactionBound implements Tenant
     return this.findOne({ name });
   }
 
-  list(page?: PageRequest): Promise<Page<Tenant>> {
+  async list(page?: PageRequest): Promise<Page<Tenant>> {
     const limit = pageLimit(page);
     return guarded('tenants', async () => {
       const rows = await this.models.tenants.findAll({

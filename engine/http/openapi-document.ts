@@ -5,15 +5,13 @@ import type { RegisteredRoute } from './api-registry.js';
 type JsonSchema = Record<string, unknown>;
 
 /** Schema of every error body, shared by all routes. */
-export const ErrorBody = z
-  .object({
-    error: z.object({
-      code: z.string().describe('Stable code from the error catalogue, TETHER_E_...'),
-      message: z.string(),
-      details: z.record(z.string(), z.unknown()).optional(),
-    }),
-  })
-  .meta({ id: 'Error' });
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string().describe('Stable code from the error catalogue, TETHER_E_...'),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
 
 function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const converted = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
@@ -90,7 +88,7 @@ export function openApiDocument(routes: readonly RegisteredRoute[], version: str
     const item = (paths[openApiPath(route.fullPath)] ??= {});
     item[route.definition.method.toLowerCase()] = operation(route);
   }
-  const { id: _id, ...errorSchema } = toSchema(ErrorBody, 'output');
+  const errorSchema = toSchema(ErrorBody, 'output');
   return {
     openapi: '3.1.0',
     info: {

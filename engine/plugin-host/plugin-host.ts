@@ -92,14 +92,16 @@ export class PluginHost {
 
   private admit(candidates: readonly PluginCandidate[]): Loaded[] {
     const admitted: Loaded[] = [];
+    const seen = new Map<string, string>();
     for (const candidate of candidates) {
       if (!candidate.ok) {
         this.recordFailure(candidate, candidate.error);
         continue;
       }
       const { name, engine } = candidate.manifest;
-      if (this.statuses.has(name)) {
-        const first = this.statuses.get(name)?.location;
+      const first = seen.get(name) ?? this.statuses.get(name)?.location;
+      seen.set(name, first ?? candidate.location);
+      if (first !== undefined) {
         const reason = `is loaded from ${first} already`;
         this.recordFailure(candidate, hostError('TETHER_E_PLUGIN_DUPLICATE', name, reason));
       } else if (this.options.disabled.includes(name)) {

@@ -21,14 +21,21 @@ const TIMEOUT_MS = 10_000;
 /** Sends one HTTPS request, trusting only `ca` (the engine's certificate). */
 export function sendRequest(url: string, ca: string, init: TestRequest = {}) {
   const payload =
-    init.body === undefined || typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+    init.body === undefined || typeof init.body === 'string'
+      ? init.body
+      : JSON.stringify(init.body);
   const headers: Record<string, string> = { ...init.headers };
   if (payload !== undefined) {
     headers['content-length'] = String(Buffer.byteLength(payload));
     if (typeof init.body !== 'string') headers['content-type'] ??= 'application/json';
   }
   return new Promise<TestResponse>((resolve, reject) => {
-    const req = httpsRequest(url, { method: init.method ?? 'GET', headers, ca, timeout: TIMEOUT_MS });
+    const req = httpsRequest(url, {
+      method: init.method ?? 'GET',
+      headers,
+      ca,
+      timeout: TIMEOUT_MS,
+    });
     req.on('timeout', () => req.destroy(new Error(`no answer from ${url} in ${TIMEOUT_MS} ms`)));
     req.on('error', reject);
     req.on('response', (res) => {

@@ -15,6 +15,8 @@ export interface TestEngineOptions {
   readonly pluginSettings?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Further settings, as flags would give them (`{ databaseUrl: 'postgres://…' }`). */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** `TETHER_*` variables, for settings no flag carries (secrets such as metricsToken). */
+  readonly env?: Readonly<Record<string, string>>;
   /** Where log lines go (JSON); nowhere by default. */
   readonly logTo?: NodeJS.WritableStream;
   /** Reuse this data folder (to restart on the same data); a fresh one by default. */
@@ -45,8 +47,14 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
   const configFile = path.join(dataDir, 'test-config.json');
   await writeFile(configFile, JSON.stringify({ pluginSettings: options.pluginSettings ?? {} }));
   const settings = loadSettings({
-    flags: { host: '127.0.0.1', port: 0, dataDir, plugins: options.plugins ?? [], ...options.settings },
-    env: {},
+    flags: {
+      host: '127.0.0.1',
+      port: 0,
+      dataDir,
+      plugins: options.plugins ?? [],
+      ...options.settings,
+    },
+    env: options.env ?? {},
     configFile,
   });
   const logger = createLogger({

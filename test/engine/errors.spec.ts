@@ -17,7 +17,10 @@ describe('error catalogue', () => {
   });
 
   it('keeps a message meant for operators away from clients', () => {
-    const error = new TetherError('TETHER_E_STORAGE', 'table members: connection refused at 10.0.0.5');
+    const error = new TetherError(
+      'TETHER_E_STORAGE',
+      'table members: connection refused at 10.0.0.5',
+    );
     expect(error.publicMessage).to.equal('Storage failure');
     expect(new TetherError('TETHER_E_VALIDATION', 'body.name: required').publicMessage).to.equal(
       'body.name: required',

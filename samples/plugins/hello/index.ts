@@ -25,7 +25,8 @@ export default definePlugin({
   activate(context) {
     const routes = context.get<HttpRoutes>(HttpRoutes);
     const clock = context.get<Clock>(Clock);
-    const greeting = typeof context.settings.greeting === 'string' ? context.settings.greeting : 'Hello';
+    const greeting =
+      typeof context.settings.greeting === 'string' ? context.settings.greeting : 'Hello';
     return routes.register({
       method: 'GET',
       path: '/greeting',
