@@ -10,12 +10,10 @@ import type {
   TenantId,
 } from '../../engine/contracts/storage-contract.js';
 import { afterCursor, pageLimit, toPage } from './paging.js';
-import { checkText } from './text-checks.js';
+import { checkText, isUuid } from './text-checks.js';
 import { guarded } from './storage-errors.js';
 import { TransactionBound } from './transaction-bound.js';
 import type { Row, StorageModels } from './storage-models.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toMember(row: Row): Member {
   return {
@@ -61,7 +59,7 @@ export class SequelizeMemberRepository extends TransactionBound implements Membe
   }
 
   findById(id: string): Promise<Member | undefined> {
-    if (!UUID.test(id)) return Promise.resolve(undefined);
+    if (!isUuid(id)) return Promise.resolve(undefined);
     return this.findOne({ id });
   }
 

@@ -7,6 +7,7 @@ import type {
   TenantId,
   TenantScope,
 } from '../../engine/contracts/storage-contract.js';
+import { PLUGIN_NAME_PATTERN } from '../../engine/contracts/plugin-contract.js';
 import { ProgrammerError, TetherError } from '../../engine/errors.js';
 import type { Dialect } from './connect-database.js';
 import { SequelizeMemberRepository } from './member-repository.js';
@@ -15,24 +16,21 @@ import { SequelizePluginRecordRepository } from './plugin-record-repository.js';
 import { guarded, storageError } from './storage-errors.js';
 import { defineModels, type StorageModels } from './storage-models.js';
 import { SequelizeTenantDirectory } from './tenant-directory.js';
-
-// As in plugin manifests, within the 100 characters of the plugin column.
-const PLUGIN_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from './text-checks.js';
 
 /** The repositories of one unit of work, in or out of a transaction. */
 function unitOf(models: StorageModels, transaction?: Transaction): StorageUnit {
   return {
     tenants: new SequelizeTenantDirectory(models, transaction),
     forTenant(tenantId: TenantId): TenantScope {
-      if (typeof tenantId !== 'string' || !UUID.test(tenantId)) {
+      if (!isUuid(tenantId)) {
         throw new TetherError('TETHER_E_TENANT_REQUIRED', 'forTenant needs a tenant id');
       }
       return {
         tenantId,
         members: new SequelizeMemberRepository(models, tenantId, transaction),
         pluginRecords(plugin) {
-          if (!PLUGIN_NAME.test(plugin) || plugin.length > 100) {
+          if (!PLUGIN_NAME_PATTERN.test(plugin)) {
             throw new ProgrammerError(`bad plugin name ${plugin.slice(0, 120)}`);
           }
           return new SequelizePluginRecordRepository(models, tenantId, plugin, transaction);

@@ -8,12 +8,10 @@ import type {
   TenantId,
 } from '../../engine/contracts/storage-contract.js';
 import { afterCursor, pageLimit, toPage } from './paging.js';
-import { checkText } from './text-checks.js';
+import { checkText, isUuid } from './text-checks.js';
 import { guarded } from './storage-errors.js';
 import { TransactionBound } from './transaction-bound.js';
 import type { Row, StorageModels } from './storage-models.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toTenant(row: Row): Tenant {
   return {
@@ -41,7 +39,7 @@ export class SequelizeTenantDirectory extends TransactionBound implements Tenant
   }
 
   findById(id: string): Promise<Tenant | undefined> {
-    if (!UUID.test(id)) return Promise.resolve(undefined);
+    if (!isUuid(id)) return Promise.resolve(undefined);
     return this.findOne({ id });
   }
 

@@ -22,3 +22,10 @@ export function checkText(field: string, value: string, max: number): void {
     throw new TetherError('TETHER_E_VALIDATION', `${field}: must not hold control characters`);
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `value` is a UUID, checked before it reaches a uuid column (PostgreSQL refuses). */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}

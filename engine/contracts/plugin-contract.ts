@@ -2,6 +2,13 @@ import type { Container } from 'inversify';
 import type { Disposable } from './disposable.js';
 import type { Logger } from './logger-contract.js';
 
+/**
+ * What a plugin's name looks like: a lower-case npm package name, optionally scoped
+ * (`chat`, `@acme/crm-post`), at most 100 characters.
+ */
+export const PLUGIN_NAME_PATTERN =
+  /^(?=.{1,100}$)(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+
 /** The engine contracts a plugin may ask for by name in its manifest. */
 export type PluginContractName =
   | 'Clock'

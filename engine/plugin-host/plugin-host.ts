@@ -95,7 +95,7 @@ export class PluginHost {
     const seen = new Map<string, string>();
     for (const candidate of candidates) {
       if (!candidate.ok) {
-        this.recordFailure(candidate, candidate.error);
+        this.record(candidate, 'failed', candidate.error, candidate.location);
         continue;
       }
       const { name, engine } = candidate.manifest;
@@ -103,7 +103,8 @@ export class PluginHost {
       seen.set(name, first ?? candidate.location);
       if (first !== undefined) {
         const reason = `is loaded from ${first} already`;
-        this.recordFailure(candidate, hostError('TETHER_E_PLUGIN_DUPLICATE', name, reason));
+        const duplicate = hostError('TETHER_E_PLUGIN_DUPLICATE', name, reason);
+        this.record(candidate, 'failed', duplicate, `${name}@${candidate.location}`);
       } else if (this.options.disabled.includes(name)) {
         this.record(candidate, 'disabled');
       } else if (
@@ -142,9 +143,7 @@ export class PluginHost {
     } catch (error) {
       abort.abort();
       await store.dispose();
-      const failure = activationError(manifest.name, error);
-      logger.error({ code: failure.code, err: error }, failure.message);
-      this.record(candidate, 'failed', failure);
+      this.record(candidate, 'failed', activationError(manifest.name, error));
       return;
     }
     this.active.set(manifest.name, { plugin, store, abort, logger });
@@ -170,10 +169,16 @@ export class PluginHost {
     logger.info({ failures }, 'plugin stopped');
   }
 
-  private record(candidate: PluginCandidate, state: PluginState, error?: TetherError): void {
+  /** Notes where a plugin stands and logs why when it is not running. */
+  private record(
+    candidate: PluginCandidate,
+    state: PluginState,
+    error?: TetherError,
+    key?: string,
+  ): void {
     const manifest = candidate.ok ? candidate.manifest : undefined;
     const name = manifest?.name ?? candidate.location;
-    this.statuses.set(name, {
+    this.statuses.set(key ?? name, {
       name,
       version: manifest?.version,
       origin: candidate.origin,
@@ -181,23 +186,10 @@ export class PluginHost {
       state,
       ...(error ? { error: { code: error.code, message: error.message } } : {}),
     });
-    if (error && state !== 'failed') {
-      this.options.logger.warn({ plugin: name, code: error.code }, error.message);
-    }
-  }
-
-  private recordFailure(candidate: PluginCandidate, error: TetherError): void {
-    const key = candidate.ok ? `${candidate.manifest.name}@${candidate.location}` : undefined;
-    const status: PluginStatus = {
-      name: candidate.ok ? candidate.manifest.name : candidate.location,
-      version: candidate.ok ? candidate.manifest.version : undefined,
-      origin: candidate.origin,
-      location: candidate.location,
-      state: 'failed',
-      error: { code: error.code, message: error.message },
-    };
-    this.statuses.set(key ?? candidate.location, status);
-    this.options.logger.error({ plugin: status.name, code: error.code }, error.message);
+    if (!error) return;
+    const fields = { plugin: name, code: error.code, err: error.cause };
+    if (state === 'failed') this.options.logger.error(fields, error.message);
+    else this.options.logger.warn(fields, error.message);
   }
 }
 

@@ -1,11 +1,15 @@
 import semver from 'semver';
 import { z } from 'zod';
-import type { PluginContractName, PluginManifest } from '../contracts/plugin-contract.js';
+import {
+  PLUGIN_NAME_PATTERN,
+  type PluginContractName,
+  type PluginManifest,
+} from '../contracts/plugin-contract.js';
 import { TetherError } from '../errors.js';
 import { PLUGIN_CONTRACT_TOKENS } from '../contracts/plugin-contract-tokens.js';
 
 const PLUGIN_CONTRACT_NAMES = Object.keys(PLUGIN_CONTRACT_TOKENS) as [PluginContractName];
-const NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+const NAME = PLUGIN_NAME_PATTERN;
 const ID = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
 
 const version = z.string().refine((value) => semver.valid(value) !== null, {
@@ -23,7 +27,9 @@ const permission = z.strictObject({
 });
 
 const ManifestSchema = z.strictObject({
-  name: z.string().max(100).regex(NAME, { error: 'expected a lower-case npm-style name' }),
+  name: z
+    .string()
+    .regex(NAME, { error: 'expected a lower-case npm-style name of at most 100 characters' }),
   version,
   description: z.string().max(500).optional(),
   engine: range,

@@ -30,13 +30,31 @@ describe('discoverPlugins', () => {
     `module.exports = { manifest: { name: 'bad-version', version: 'one', engine: '*' },
       activate() {} };`,
   );
+  pluginFolder(
+    path.join(root, 'node_modules', '@acme'),
+    'tether-crm',
+    `module.exports = { manifest: { name: '@acme/crm', version: '2.0.0', engine: '*' },
+      activate() {} };`,
+  );
+  writeFileSync(
+    path.join(root, 'node_modules', '@acme', 'tether-crm', 'package.json'),
+    JSON.stringify({ name: '@acme/tether-crm', version: '2.0.0', main: 'index.js' }),
+  );
   pluginFolder(root, 'inert', `module.exports = { manifest: { name: 'inert' } };`);
   pluginFolder(root, 'broken', `module.exports = {{;`);
 
   const found = discoverPlugins({
     distRoot: path.join(root, 'nothing-built-in'),
     cwd: root,
-    extra: ['./good', './plain-cjs', './bad-version', './inert', './broken', 'no-such-package-x'],
+    extra: [
+      './good',
+      './plain-cjs',
+      './bad-version',
+      './inert',
+      './broken',
+      'no-such-package-x',
+      '@acme/tether-crm',
+    ],
     withSamples: false,
   });
   const byFolder = (name: string) => found.find((c) => path.basename(c.location) === name);
@@ -44,6 +62,13 @@ describe('discoverPlugins', () => {
   it('loads plugins from folders, compiled from ESM or plain CommonJS', () => {
     expect(byFolder('good')).to.include({ ok: true, origin: 'configured' });
     expect(byFolder('plain-cjs')?.ok).to.equal(true);
+  });
+
+  it('loads a plugin by its npm package name, resolved from the working folder', () => {
+    const crm = found.find((c) => c.ok && c.manifest.name === '@acme/crm');
+    expect(crm?.location).to.equal(
+      path.join(root, 'node_modules', '@acme', 'tether-crm', 'index.js'),
+    );
   });
 
   it('names the plugin and the field of a bad manifest', () => {
