@@ -49,6 +49,22 @@ export const ERROR_CATALOGUE = {
   TETHER_E_PLUGIN_UNDECLARED_CONTRACT: spec(500, 'The plugin did not declare this contract', false),
   TETHER_E_PLUGIN_DISPOSED: spec(500, 'The plugin is no longer active', false),
   TETHER_E_ROUTE_CONFLICT: spec(500, 'A route with this method and path exists', false),
+  TETHER_E_FORBIDDEN: spec(403, 'Not allowed'),
+  TETHER_E_SIGN_IN_FAILED: spec(401, 'Wrong e-mail or password, or the account is locked'),
+  TETHER_E_SECOND_FACTOR_FAILED: spec(401, 'The code is wrong or has expired'),
+  TETHER_E_SESSION_EXPIRED: spec(401, 'The sign-in has ended; sign in again'),
+  TETHER_E_REAUTH_REQUIRED: spec(401, 'Sign in again to continue'),
+  TETHER_E_SIGN_IN_INCOMPLETE: spec(403, 'Finish signing in first'),
+  TETHER_E_CSRF: spec(403, 'The CSRF token is missing or wrong'),
+  TETHER_E_IP_NOT_ALLOWED: spec(403, 'Not allowed from this address'),
+  TETHER_E_PASSWORD_POLICY: spec(400, 'The password does not meet the policy'),
+  TETHER_E_SSO_FAILED: spec(401, 'Single sign-on failed'),
+  TETHER_E_SSO_DISABLED: spec(403, 'Single sign-on is disabled for this account'),
+  TETHER_E_RATE_LIMITED: spec(429, 'Too many attempts; try again later'),
+  TETHER_E_LOCKED_SETTING: spec(403, 'A higher administrator locked this setting'),
+  TETHER_E_MAIL: spec(502, 'The mail could not be sent', false),
+  TETHER_E_SMS: spec(502, 'The text message could not be sent', false),
+  TETHER_E_AUDIT: spec(500, 'The audit log failed', false),
 } as const satisfies Record<string, ErrorSpec>;
 
 /** A stable error code from the catalogue. */
