@@ -6,7 +6,12 @@ import { Clock } from './contracts/clock-contract.js';
 import type { EngineSettings } from './contracts/engine-settings.js';
 import { Logger } from './contracts/logger-contract.js';
 import { Storage } from './contracts/storage-contract.js';
+import type { Context } from 'koa';
+import type { AuditLog } from './contracts/audit-log-contract.js';
 import { ApiRegistry } from './http/api-registry.js';
+import { clientAddress } from './identity/client-address.js';
+import { IpAllowList } from './identity/ip-allow-list.js';
+import { startAudit, startIdentity } from './identity/start-identity.js';
 import { registerEngineRoutes } from './http/engine-routes.js';
 import { createHttpApp, listenTls } from './http/https-server.js';
 import { loadTlsIdentity } from './http/tls-certificate.js';
@@ -78,13 +83,17 @@ export class Engine {
   /** Brings the node up; resolves once it answers over HTTPS. */
   async start(): Promise<EngineAddress> {
     const { storage } = await this.prepareStorage();
-    await this.firstStart(storage);
+    const audit = startAudit(this.root, storage, this.options.logger);
+    await this.firstStart(storage, audit);
 
     const metrics = new EngineMetrics();
-    const api = new ApiRegistry(this.settings.maxBodyBytes);
+    const api = new ApiRegistry(this.settings.maxBodyBytes, clientIpOf(this.settings));
     const { metricsToken } = this.settings;
     const deps = { registry: api, storage, metrics, version: ENGINE_VERSION, metricsToken };
     for (const route of registerEngineRoutes(deps)) this.resources.add(route);
+    for (const route of startIdentity(this.root, api, storage, this.options.logger)) {
+      this.resources.add(route);
+    }
     await this.startPlugins(api, metrics);
 
     const tls = await loadTlsIdentity(this.tlsSource(), this.logger);
@@ -109,12 +118,19 @@ export class Engine {
     this.logger.info({ reason }, 'engine stopped');
   }
 
-  private async firstStart(storage: Storage): Promise<void> {
+  private async firstStart(storage: Storage, audit: AuditLog): Promise<void> {
     const made = await ensureFirstTenant(storage, this.root.get<Clock>(Clock), {
       tenant: this.settings.firstTenant,
       email: this.settings.firstAdminEmail,
     });
     if (!made) return;
+    await audit.append({
+      tenantId: made.tenantId,
+      action: 'tenant.created',
+      actor: { kind: 'system' },
+      target: { kind: 'member', id: made.memberId },
+      details: { by: 'first start', tenant: made.tenant, administrator: made.email },
+    });
     this.logger.info({ tenant: made.tenant }, 'first start: made the first tenant');
     this.options.onFirstStart?.(made);
   }
@@ -161,6 +177,17 @@ export class Engine {
   private cwd(): string {
     return this.options.cwd ?? process.cwd();
   }
+}
+
+/** The client's address: X-Forwarded-For counts only behind a configured trusted proxy. */
+function clientIpOf(settings: EngineSettings): (ctx: Context) => string {
+  const proxies = IpAllowList.parse(settings.trustedProxies, 'trustedProxies');
+  return (ctx) =>
+    clientAddress(
+      ctx.req.socket.remoteAddress ?? '',
+      ctx.get('x-forwarded-for') || undefined,
+      proxies,
+    );
 }
 
 function hostForUrl(host: string): string {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Sequelize, type Options } from 'sequelize';
+import { Sequelize, Transaction, type Options } from 'sequelize';
 import type { Logger } from '../../engine/contracts/logger-contract.js';
 import { TetherError } from '../../engine/errors.js';
 
@@ -33,7 +33,9 @@ export function connectDatabase(target: DatabaseTarget, logger: Logger): Sequeli
     define: { underscored: true, timestamps: false },
   };
   if (dialect === 'sqlite') {
-    return new Sequelize({ ...common, dialect, storage: sqlitePath(target) });
+    const storage = sqlitePath(target);
+    const transactionType = Transaction.TYPES.IMMEDIATE;
+    return configureSqlite(new Sequelize({ ...common, dialect, storage, transactionType }));
   }
   const url = target.url as string;
   if (dialect === 'mssql') {
@@ -44,6 +46,38 @@ export function connectDatabase(target: DatabaseTarget, logger: Logger): Sequeli
     });
   }
   return new Sequelize(url, { ...common, dialect, pool: { max: 10, min: 0, idle: 10_000 } });
+}
+
+interface SqliteConnection {
+  configure(option: 'busyTimeout', ms: number): void;
+  exec(sql: string, done: (error: Error | null) => void): void;
+}
+
+/**
+ * Sequelize opens one SQLite connection per transaction, and its SQLite dialect never runs the
+ * `afterConnect` hook (Sequelize 6.37), so each new connection is configured here: a busy
+ * timeout, without which a second writer fails at once with SQLITE_BUSY instead of waiting its
+ * turn, and WAL, so that readers go on while one writes. With IMMEDIATE transactions (set in
+ * the options) a transaction takes the write lock before it reads. This wrapper can go once
+ * the dialect runs `afterConnect`.
+ */
+function configureSqlite(sequelize: Sequelize): Sequelize {
+  const manager = sequelize.connectionManager as unknown as {
+    getConnection(options?: unknown): Promise<SqliteConnection>;
+  };
+  const open = manager.getConnection.bind(manager);
+  const configured = new WeakSet<SqliteConnection>();
+  manager.getConnection = async (options) => {
+    const connection = await open(options);
+    if (configured.has(connection)) return connection;
+    configured.add(connection);
+    connection.configure('busyTimeout', 10_000);
+    await new Promise<void>((resolve, reject) =>
+      connection.exec('PRAGMA journal_mode = WAL', (error) => (error ? reject(error) : resolve())),
+    );
+    return connection;
+  };
+  return sequelize;
 }
 
 function sqlitePath(target: DatabaseTarget): string {

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import type {
+  CredentialsPatch,
+  FailedAttempt,
   Member,
+  MemberCredentials,
   MemberRepository,
   MemberRole,
   NewMember,
   Page,
   PageRequest,
+  SecondFactorMethod,
   TenantId,
 } from '../../engine/contracts/storage-contract.js';
 import { afterCursor, pageLimit, toPage } from './paging.js';
@@ -16,14 +20,45 @@ import { TransactionBound } from './transaction-bound.js';
 import type { Row, StorageModels } from './storage-models.js';
 
 function toMember(row: Row): Member {
+  const lockedAt = row.get('lockedAt') as Date | null;
   return {
     id: row.get('id') as string,
     tenantId: row.get('tenantId') as TenantId,
     email: row.get('email') as string,
     displayName: row.get('displayName') as string,
     role: row.get('role') as MemberRole,
+    disabled: Boolean(row.get('disabled')),
+    ...(lockedAt ? { lockedAt: new Date(lockedAt) } : {}),
+    secondFactor: row.get('secondFactor') as SecondFactorMethod,
     createdAt: new Date(row.get('createdAt') as Date),
   };
+}
+
+const CREDENTIAL_FIELDS = [
+  'passwordHash',
+  'passwordChangedAt',
+  'mustChangePassword',
+  'oneTimeSecretHash',
+  'oneTimeSecretExpiresAt',
+  'failedAttempts',
+  'totpSecret',
+  'totpLastStep',
+  'phone',
+] as const;
+
+function toCredentials(row: Row): MemberCredentials {
+  const values: Record<string, unknown> = {};
+  for (const field of CREDENTIAL_FIELDS) {
+    const value = row.get(field);
+    if (value !== null && value !== undefined) values[field] = value;
+  }
+  for (const field of ['passwordChangedAt', 'oneTimeSecretExpiresAt'] as const) {
+    if (values[field] !== undefined) values[field] = new Date(values[field] as Date);
+  }
+  if (values.totpLastStep !== undefined) values.totpLastStep = Number(values.totpLastStep);
+  values.mustChangePassword = Boolean(values.mustChangePassword);
+  values.failedAttempts = Number(values.failedAttempts ?? 0);
+  return values as unknown as MemberCredentials;
 }
 
 /** Members of one tenant: every query carries the tenant id this repository was made with. */
@@ -77,6 +112,45 @@ export class SequelizeMemberRepository extends TransactionBound implements Membe
         ...this.options(),
       });
       return toPage(rows, limit, (row) => row.get('emailNormalized') as string, toMember);
+    });
+  }
+
+  async credentials(id: string): Promise<MemberCredentials | undefined> {
+    if (!isUuid(id)) return undefined;
+    return guarded('member credentials', async () => {
+      const row = await this.models.members.findOne({
+        where: { tenantId: this.tenantId, id },
+        ...this.options(),
+      });
+      return row ? toCredentials(row) : undefined;
+    });
+  }
+
+  async updateCredentials(id: string, patch: CredentialsPatch): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    return guarded('member credentials', async () => {
+      const [changed] = await this.models.members.update(patch as Record<string, unknown>, {
+        where: { tenantId: this.tenantId, id },
+        ...this.options(),
+      });
+      return changed > 0;
+    });
+  }
+
+  async recordFailedAttempt(id: string, lockAt: number, now: Date): Promise<FailedAttempt> {
+    if (!isUuid(id)) return { failedAttempts: 0, locked: false };
+    const where = { tenantId: this.tenantId, id };
+    return guarded('failed attempt', async () => {
+      await this.models.members.increment('failedAttempts', { where, ...this.options() });
+      const [locked] = await this.models.members.update(
+        { lockedAt: now },
+        {
+          where: { ...where, lockedAt: null, failedAttempts: { [Op.gte]: lockAt } },
+          ...this.options(),
+        },
+      );
+      const row = await this.models.members.findOne({ where, ...this.options() });
+      return { failedAttempts: Number(row?.get('failedAttempts') ?? 0), locked: locked > 0 };
     });
   }
 

@@ -10,7 +10,10 @@ import type {
 import { PLUGIN_NAME_PATTERN } from '../../engine/contracts/plugin-contract.js';
 import { ProgrammerError, TetherError } from '../../engine/errors.js';
 import type { Dialect } from './connect-database.js';
+import { SequelizeAuditRecordRepository } from './audit-record-repository.js';
 import { SequelizeMemberRepository } from './member-repository.js';
+import { SequelizeSignInSessionRepository } from './sign-in-session-repository.js';
+import { SequelizeTenantPolicyRepository } from './tenant-policy-repository.js';
 import { MigrationRunner } from './migration-runner.js';
 import { SequelizePluginRecordRepository } from './plugin-record-repository.js';
 import { guarded, storageError } from './storage-errors.js';
@@ -29,6 +32,9 @@ function unitOf(models: StorageModels, transaction?: Transaction): StorageUnit {
       return {
         tenantId,
         members: new SequelizeMemberRepository(models, tenantId, transaction),
+        signIns: new SequelizeSignInSessionRepository(models, tenantId, transaction),
+        policy: new SequelizeTenantPolicyRepository(models, tenantId, transaction),
+        audit: new SequelizeAuditRecordRepository(models, tenantId, transaction),
         pluginRecords(plugin) {
           if (!PLUGIN_NAME_PATTERN.test(plugin)) {
             throw new ProgrammerError(`bad plugin name ${plugin.slice(0, 120)}`);

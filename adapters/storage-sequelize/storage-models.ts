@@ -9,6 +9,10 @@ export interface StorageModels {
   readonly tenants: ModelStatic<Row>;
   readonly members: ModelStatic<Row>;
   readonly pluginRecords: ModelStatic<Row>;
+  readonly signIns: ModelStatic<Row>;
+  readonly policies: ModelStatic<Row>;
+  readonly auditEvents: ModelStatic<Row>;
+  readonly auditHeads: ModelStatic<Row>;
 }
 
 /** Defines the models on `sequelize`, matching the migrations. */
@@ -28,6 +32,17 @@ export function defineModels(sequelize: Sequelize): StorageModels {
     oneTimeSecretHash: { type: DataTypes.STRING(64), allowNull: true },
     oneTimeSecretExpiresAt: { type: DataTypes.DATE, allowNull: true },
     createdAt: { type: DataTypes.DATE, allowNull: false },
+    passwordHash: { type: DataTypes.STRING(255), allowNull: true },
+    passwordChangedAt: { type: DataTypes.DATE, allowNull: true },
+    mustChangePassword: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+    failedAttempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+    lockedAt: { type: DataTypes.DATE, allowNull: true },
+    secondFactor: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'none' },
+    totpSecret: { type: DataTypes.TEXT, allowNull: true },
+    totpLastStep: { type: DataTypes.BIGINT, allowNull: true },
+    phone: { type: DataTypes.STRING(32), allowNull: true },
+    disabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+    lastSignInAt: { type: DataTypes.DATE, allowNull: true },
   });
   const pluginRecords = sequelize.define<Row>(
     'pluginRecord',
@@ -41,9 +56,78 @@ export function defineModels(sequelize: Sequelize): StorageModels {
     },
     { tableName: 'plugin_records' },
   );
-  guardTenant(members);
-  guardTenant(pluginRecords);
-  return { tenants, members, pluginRecords };
+  const identity = defineIdentityModels(sequelize);
+  for (const model of [members, pluginRecords, ...Object.values(identity)]) guardTenant(model);
+  return { tenants, members, pluginRecords, ...identity };
+}
+
+function defineIdentityModels(sequelize: Sequelize) {
+  const signIns = sequelize.define<Row>(
+    'signIn',
+    {
+      id: { type: DataTypes.UUID, primaryKey: true },
+      tenantId: { type: DataTypes.UUID, allowNull: false },
+      memberId: { type: DataTypes.UUID, allowNull: false },
+      tokenHash: { type: DataTypes.STRING(64), allowNull: false },
+      client: { type: DataTypes.STRING(16), allowNull: false },
+      state: { type: DataTypes.STRING(32), allowNull: false },
+      csrfHash: { type: DataTypes.STRING(64), allowNull: true },
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+      lastSeenAt: { type: DataTypes.DATE, allowNull: false },
+      authenticatedAt: { type: DataTypes.DATE, allowNull: false },
+      expiresAt: { type: DataTypes.DATE, allowNull: false },
+      revokedAt: { type: DataTypes.DATE, allowNull: true },
+      ip: { type: DataTypes.STRING(64), allowNull: true },
+      pending: { type: DataTypes.TEXT, allowNull: true },
+    },
+    { tableName: 'sign_in_sessions' },
+  );
+  const policies = sequelize.define<Row>(
+    'tenantPolicy',
+    {
+      tenantId: { type: DataTypes.UUID, primaryKey: true },
+      policy: { type: DataTypes.TEXT, allowNull: false },
+      updatedAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    { tableName: 'tenant_policies' },
+  );
+  return { signIns, policies, ...defineAuditModels(sequelize) };
+}
+
+function defineAuditModels(sequelize: Sequelize) {
+  const text = (length: number) => ({ type: DataTypes.STRING(length), allowNull: true });
+  const auditEvents = sequelize.define<Row>(
+    'auditEvent',
+    {
+      tenantId: { type: DataTypes.UUID, primaryKey: true },
+      seq: { type: DataTypes.BIGINT, primaryKey: true },
+      at: { type: DataTypes.DATE, allowNull: false },
+      action: { type: DataTypes.STRING(100), allowNull: false },
+      actorKind: { type: DataTypes.STRING(16), allowNull: false },
+      actorId: text(64),
+      actorLabel: text(320),
+      targetKind: text(64),
+      targetId: text(64),
+      nodeId: text(64),
+      ip: text(64),
+      before: { type: DataTypes.TEXT, allowNull: true },
+      after: { type: DataTypes.TEXT, allowNull: true },
+      details: { type: DataTypes.TEXT, allowNull: true },
+      prevHash: { type: DataTypes.STRING(64), allowNull: false },
+      hash: { type: DataTypes.STRING(64), allowNull: false },
+    },
+    { tableName: 'audit_events' },
+  );
+  const auditHeads = sequelize.define<Row>(
+    'auditHead',
+    {
+      tenantId: { type: DataTypes.UUID, primaryKey: true },
+      seq: { type: DataTypes.BIGINT, allowNull: false },
+      hash: { type: DataTypes.STRING(64), allowNull: false },
+    },
+    { tableName: 'audit_heads' },
+  );
+  return { auditEvents, auditHeads };
 }
 
 /**

@@ -51,7 +51,8 @@ export function loadSettings(sources: SettingSources = {}): EngineSettings {
   }
 
   checkPairs(values);
-  return { ...values, pluginSettings: file.pluginSettings } as unknown as EngineSettings;
+  const { pluginSettings, moduleSettings } = file;
+  return { ...values, pluginSettings, moduleSettings } as unknown as EngineSettings;
 }
 
 interface PickedValue {
@@ -102,13 +103,19 @@ function rejectUnknownVariables(env: Readonly<Record<string, string | undefined>
   }
 }
 
+type Sections = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
 interface ConfigFile {
   readonly values: Readonly<Record<string, unknown>>;
-  readonly pluginSettings: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly pluginSettings: Sections;
+  readonly moduleSettings: Sections;
 }
 
+/** The file's objects that hold per-plugin and per-module settings, not engine settings. */
+const SECTIONS = ['pluginSettings', 'moduleSettings'] as const;
+
 function readConfigFile(file: string | undefined, cwd: string): ConfigFile {
-  if (file === undefined) return { values: {}, pluginSettings: {} };
+  if (file === undefined) return { values: {}, pluginSettings: {}, moduleSettings: {} };
   const where = path.resolve(cwd, file);
   const content = readText(where);
   let parsed: unknown;
@@ -119,14 +126,18 @@ function readConfigFile(file: string | undefined, cwd: string): ConfigFile {
   }
   if (!isPlainObject(parsed)) throw configError(`config file ${where}: expected a JSON object`);
 
-  const { pluginSettings = {}, ...values } = parsed;
+  const { pluginSettings = {}, moduleSettings = {}, ...values } = parsed;
   for (const key of Object.keys(values)) {
     if (!(key in SETTING_SPECS)) throw configError(`config file ${where}: unknown setting ${key}`);
   }
-  if (!isPlainObject(pluginSettings) || !Object.values(pluginSettings).every(isPlainObject)) {
-    throw configError(`config file ${where}: pluginSettings must map plugin names to objects`);
+  const sections = { pluginSettings, moduleSettings };
+  for (const section of SECTIONS) {
+    const value = sections[section];
+    if (!isPlainObject(value) || !Object.values(value).every(isPlainObject)) {
+      throw configError(`config file ${where}: ${section} must map names to objects`);
+    }
   }
-  return { values, pluginSettings: pluginSettings as ConfigFile['pluginSettings'] };
+  return { values, ...(sections as Pick<ConfigFile, (typeof SECTIONS)[number]>) };
 }
 
 function readText(file: string): string {

@@ -112,6 +112,11 @@ export const SETTING_SPECS = {
     schema: text.min(24, { error: 'must be at least 24 characters' }),
     noFlag: true,
   },
+  trustedProxies: {
+    describe: 'Proxies whose X-Forwarded-For is believed: addresses or CIDR ranges',
+    schema: list,
+    default: [],
+  },
   firstTenant: {
     describe: 'Name of the tenant made on first start',
     schema: text,

@@ -22,8 +22,12 @@ export interface EngineSettings {
   readonly maxBodyBytes: number;
   /** Secret: never logged. */
   readonly metricsToken?: string;
+  /** Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges). */
+  readonly trustedProxies: readonly string[];
   readonly firstTenant: string;
   readonly firstAdminEmail: string;
+  /** Per-module settings (`mailer-smtp`, ...), only from the config file's `moduleSettings`. */
+  readonly moduleSettings: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Per-plugin settings, only from the config file's `pluginSettings` object. */
   readonly pluginSettings: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { Disposable } from './disposable.js';
+import type { Principal } from './principal.js';
+import type { MemberRole } from './storage-contract.js';
 
 /** The HTTP methods an API route may answer. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -19,9 +21,18 @@ export interface RouteRequest<P, Q, B> {
   readonly query: Q;
   readonly body: B;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** The client's address as the engine sees it. */
+  /** The client's address: the peer, or the forwarded address behind a trusted proxy. */
   readonly ip: string;
+  /** The signed-in caller; absent only on `public` routes. */
+  readonly principal?: Principal;
 }
+
+/**
+ * Who may call a route. `public`: anyone. `signed-in` (the default): a member whose sign-in is
+ * complete. `sign-in-step`: a member between the steps of signing in (the routes that complete
+ * it). A cookie-authenticated caller must send the CSRF token on every method but GET.
+ */
+export type RouteAccess = 'public' | 'signed-in' | 'sign-in-step';
 
 /** What a handler answers: a status, a body (JSON unless `contentType` says otherwise). */
 export interface RouteResult {
@@ -29,6 +40,17 @@ export interface RouteResult {
   readonly body?: unknown;
   readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Cookies to set: always Secure and SameSite=Strict; HttpOnly unless `script` is true. */
+  readonly cookies?: readonly ResponseCookie[];
+}
+
+/** A cookie a route sets; an empty value with `maxAgeMs: 0` deletes it. */
+export interface ResponseCookie {
+  readonly name: string;
+  readonly value: string;
+  readonly maxAgeMs?: number;
+  /** Whether page scripts may read it (the CSRF token's cookie); false by default. */
+  readonly script?: boolean;
 }
 
 /**
@@ -46,6 +68,10 @@ export interface RouteDefinition<
   readonly operationId: string;
   readonly summary: string;
   readonly tags?: readonly string[];
+  /** `signed-in` when absent. */
+  readonly access?: RouteAccess;
+  /** When given, only members of these roles pass (403 for the others). */
+  readonly roles?: readonly MemberRole[];
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;

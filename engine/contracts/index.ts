@@ -1,4 +1,5 @@
 /** Every engine contract: interfaces with their same-named tokens. */
+export * from './audit-log-contract.js';
 export * from './bus-contract.js';
 export * from './clock-contract.js';
 export * from './disposable.js';
@@ -14,6 +15,8 @@ export * from './permission-contract.js';
 export * from './plugin-contract-tokens.js';
 export * from './plugin-contract.js';
 export * from './plugin-data-contract.js';
+export * from './principal.js';
 export * from './recorder-contract.js';
+export * from './sms-sender-contract.js';
 export * from './storage-contract.js';
 export * from './transport-contract.js';

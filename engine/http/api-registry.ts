@@ -2,9 +2,10 @@ import type { Context, Middleware, Next } from 'koa';
 import Router from 'koa-router';
 import type { z } from 'zod';
 import { toDisposable, type Disposable } from '../contracts/disposable.js';
-import type { RouteDefinition } from '../contracts/http-routes-contract.js';
+import type { ResponseCookie, RouteDefinition } from '../contracts/http-routes-contract.js';
 import { TetherError } from '../errors.js';
 import { readJsonBody } from './read-json-body.js';
+import { SESSION_COOKIE, type RequestAuthenticator } from './request-authenticator.js';
 import { validatePart } from './validate-part.js';
 
 /** A route as the registry keeps it: its definition and the full path it answers on. */
@@ -24,10 +25,25 @@ export class ApiRegistry {
   private readonly routes = new Map<string, RegisteredRoute>();
   private router: Router | undefined;
 
-  constructor(private readonly maxBodyBytes: number) {}
+  private authenticator: RequestAuthenticator | undefined;
+
+  constructor(
+    private readonly maxBodyBytes: number,
+    private readonly clientIp: (ctx: Context) => string = (ctx) => ctx.ip,
+  ) {}
+
+  /** Sets who checks the callers of routes that are not `public`; until then they get 401. */
+  useAuthenticator(authenticator: RequestAuthenticator): void {
+    this.authenticator = authenticator;
+  }
 
   /** Adds a route under `prefix`; the Disposable removes it again. */
-  register(route: RouteDefinition, owner: string, prefix = ''): Disposable {
+  register<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+    typed: RouteDefinition<P, Q, B>,
+    owner: string,
+    prefix = '',
+  ): Disposable {
+    const route = typed as unknown as RouteDefinition;
     const fullPath = prefix + route.path;
     const key = `${route.method} ${fullPath}`;
     if (this.routes.has(key)) {
@@ -78,8 +94,30 @@ export class ApiRegistry {
     return router;
   }
 
+  private async authenticate(ctx: Context, definition: RouteDefinition, ip: string) {
+    const access = definition.access ?? 'signed-in';
+    if (access === 'public') return undefined;
+    if (!this.authenticator) throw new TetherError('TETHER_E_UNAUTHORIZED');
+    const principal = await this.authenticator.authenticate(
+      {
+        authorization: ctx.get('authorization') || undefined,
+        sessionCookie: ctx.cookies.get(SESSION_COOKIE) || undefined,
+        csrfToken: ctx.get('x-csrf-token') || undefined,
+        method: ctx.method,
+        ip,
+      },
+      access,
+    );
+    if (definition.roles && !definition.roles.includes(principal.role)) {
+      throw new TetherError('TETHER_E_FORBIDDEN', 'Your role may not do this');
+    }
+    return principal;
+  }
+
   private async handle(ctx: Context, route: RegisteredRoute): Promise<void> {
     const { definition } = route;
+    const ip = this.clientIp(ctx);
+    const principal = await this.authenticate(ctx, definition, ip);
     const rawParams = (ctx as unknown as { params: Record<string, string> }).params;
     const params = validatePart('params', definition.params, rawParams);
     const query = validatePart('query', definition.query, { ...ctx.query });
@@ -91,12 +129,25 @@ export class ApiRegistry {
       query: query as z.output<z.ZodType>,
       body: body as z.output<z.ZodType>,
       headers: ctx.headers,
-      ip: ctx.ip,
+      ip,
+      principal,
     });
     for (const [name, value] of Object.entries(result.headers ?? {})) ctx.set(name, value);
+    for (const cookie of result.cookies ?? []) setCookie(ctx, cookie);
     ctx.status = result.status ?? (result.body === undefined ? 204 : 200);
     if (result.body === undefined) return;
     if (result.contentType) ctx.type = result.contentType;
     ctx.body = result.body;
   }
+}
+
+function setCookie(ctx: Context, cookie: ResponseCookie): void {
+  ctx.cookies.set(cookie.name, cookie.value, {
+    secure: true,
+    httpOnly: !cookie.script,
+    sameSite: 'strict',
+    path: '/',
+    overwrite: true,
+    ...(cookie.maxAgeMs !== undefined ? { maxAge: cookie.maxAgeMs } : {}),
+  });
 }

@@ -29,6 +29,7 @@ export function registerEngineRoutes(deps: EngineRoutesDeps): Disposable[] {
         operationId: 'getHealth',
         summary: 'Answers while the process is alive',
         tags: ['operations'],
+        access: 'public',
         responses: { 200: { description: 'Alive', schema: Status } },
         handler: async () => ({ body: { status: 'alive', version } }),
       },
@@ -41,6 +42,7 @@ export function registerEngineRoutes(deps: EngineRoutesDeps): Disposable[] {
         operationId: 'getReady',
         summary: 'Answers when the database is reachable',
         tags: ['operations'],
+        access: 'public',
         responses: { 200: { description: 'Ready', schema: Status } },
         handler: async () => {
           await deps.storage.ping().catch((cause: unknown) => {
@@ -58,6 +60,7 @@ export function registerEngineRoutes(deps: EngineRoutesDeps): Disposable[] {
         operationId: 'getMetrics',
         summary: 'Prometheus metrics, for the configured operator token only',
         tags: ['operations'],
+        access: 'public',
         responses: { 200: { description: 'Text exposition format', contentType: 'text/plain' } },
         handler: async (request) => {
           checkOperatorToken(deps.metricsToken, request.headers.authorization);
@@ -73,6 +76,7 @@ export function registerEngineRoutes(deps: EngineRoutesDeps): Disposable[] {
         operationId: 'getOpenApi',
         summary: 'This document',
         tags: ['operations'],
+        access: 'public',
         responses: { 200: { description: 'OpenAPI 3.1 document' } },
         handler: async () => ({ body: openApiDocument(registry.list(), version) }),
       },

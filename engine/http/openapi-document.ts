@@ -66,10 +66,12 @@ function operation(route: RegisteredRoute): JsonSchema {
         },
       }
     : {};
+  const isPublic = definition.access === 'public';
   return {
     operationId: definition.operationId,
     summary: definition.summary,
     tags: [...(definition.tags ?? [route.owner])],
+    ...(isPublic ? {} : { security: [{ bearer: [] }, { cookie: [] }] }),
     parameters: parameters(definition),
     ...body,
     responses: responses(definition),
@@ -97,6 +99,21 @@ export function openApiDocument(routes: readonly RegisteredRoute[], version: str
       description: 'Self-hostable remote-support engine. Errors use the shared Error schema.',
     },
     paths,
-    components: { schemas: { Error: errorSchema } },
+    components: {
+      schemas: { Error: errorSchema },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Token from POST /api/v1/auth/login',
+        },
+        cookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'tether_session',
+          description: 'Browser sign-in; send X-CSRF-Token on every method but GET',
+        },
+      },
+    },
   };
 }

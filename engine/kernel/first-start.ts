@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../contracts/clock-contract.js';
-import type { Storage } from '../contracts/storage-contract.js';
+import type { Storage, TenantId } from '../contracts/storage-contract.js';
 import { isTetherError } from '../errors.js';
 
 /** What the first start made; the secret is shown once to the operator and stored only hashed. */
 export interface FirstStart {
+  readonly tenantId: TenantId;
+  readonly memberId: string;
   readonly tenant: string;
   readonly email: string;
   readonly secret: string;
@@ -32,19 +34,20 @@ export async function ensureFirstTenant(
   const secret = randomBytes(24).toString('base64url');
   const expiresAt = new Date(clock.nowMs() + SECRET_LIFETIME_MS);
   try {
-    await storage.transaction(async (unit) => {
+    const made = await storage.transaction(async (unit) => {
       const tenant = await unit.tenants.create(names.tenant);
-      await unit.forTenant(tenant.id).members.create({
+      const member = await unit.forTenant(tenant.id).members.create({
         email: names.email,
         displayName: 'Master administrator',
         role: 'master-administrator',
         oneTimeSecretHash: hashOneTimeSecret(secret),
         oneTimeSecretExpiresAt: expiresAt,
       });
+      return { tenantId: tenant.id, memberId: member.id };
     });
+    return { ...made, tenant: names.tenant, email: names.email, secret, expiresAt };
   } catch (error) {
     if (isTetherError(error, 'TETHER_E_CONFLICT')) return undefined;
     throw error;
   }
-  return { tenant: names.tenant, email: names.email, secret, expiresAt };
 }

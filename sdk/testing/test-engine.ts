@@ -13,6 +13,8 @@ export interface TestEngineOptions {
   readonly plugins?: readonly string[];
   /** `pluginSettings` of the config file. */
   readonly pluginSettings?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** `moduleSettings` of the config file (`{ 'mailer-smtp': { host, port, from } }`). */
+  readonly moduleSettings?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Further settings, as flags would give them (`{ databaseUrl: 'postgres://…' }`). */
   readonly settings?: Readonly<Record<string, unknown>>;
   /** `TETHER_*` variables, for settings no flag carries (secrets such as metricsToken). */
@@ -34,6 +36,11 @@ export interface TestEngine {
   /** What the first start made, if this start was the first. */
   readonly firstStart?: FirstStart;
   request(pathname: string, init?: TestRequest): Promise<TestResponse>;
+  /**
+   * Signs in as the master administrator the first start made (one-time secret, then a new
+   * password) and resolves with headers that carry the bearer token. Only after a first start.
+   */
+  signInFirstAdmin(newPassword?: string): Promise<Record<string, string>>;
   /** Stops the engine; removes the data folder unless it was given. */
   stop(): Promise<void>;
 }
@@ -45,7 +52,11 @@ export interface TestEngine {
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'tether-test-')));
   const configFile = path.join(dataDir, 'test-config.json');
-  await writeFile(configFile, JSON.stringify({ pluginSettings: options.pluginSettings ?? {} }));
+  const sections = {
+    pluginSettings: options.pluginSettings ?? {},
+    moduleSettings: options.moduleSettings ?? {},
+  };
+  await writeFile(configFile, JSON.stringify(sections));
   const settings = loadSettings({
     flags: {
       host: '127.0.0.1',
@@ -84,9 +95,39 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     cert,
     firstStart,
     request: (pathname, init) => sendRequest(url + pathname, cert, init),
+    signInFirstAdmin: (newPassword) =>
+      signInFirstAdmin(
+        (pathname, init) => sendRequest(url + pathname, cert, init),
+        firstStart,
+        newPassword,
+      ),
     async stop() {
       await engine.stop('test finished');
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+type Send = (pathname: string, init?: TestRequest) => Promise<TestResponse>;
+
+async function signInFirstAdmin(
+  send: Send,
+  made: FirstStart | undefined,
+  newPassword = 'a fresh and long test passphrase 42',
+): Promise<Record<string, string>> {
+  if (!made) throw new Error('signInFirstAdmin: this engine did not make the first tenant');
+  const login = await send('/api/v1/auth/login', {
+    method: 'POST',
+    body: { tenant: made.tenant, email: made.email, password: made.secret },
+  });
+  const token = (login.json as { token?: string }).token;
+  if (login.status !== 200 || !token) throw new Error(`sign-in failed: ${login.text}`);
+  const headers = { authorization: `Bearer ${token}` };
+  const change = await send('/api/v1/auth/password', {
+    method: 'POST',
+    headers,
+    body: { newPassword },
+  });
+  if (change.status !== 200) throw new Error(`password change failed: ${change.text}`);
+  return headers;
 }

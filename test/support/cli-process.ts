@@ -17,18 +17,19 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
-/** Runs `tether ARGS` to its end (at most `timeoutMs`). */
+/** Runs `tether ARGS` to its end (at most `timeoutMs`), with `input` on standard input. */
 export function runCli(
   args: readonly string[],
-  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number; input?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd,
       env: cleanEnv(options.env),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       timeout: options.timeoutMs ?? 20_000,
     });
+    child.stdin?.end(options.input);
     const out = collect(child);
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, ...out() }));

@@ -1,5 +1,6 @@
 import type { QueryInterface } from 'sequelize';
 import * as initial from './0001-initial.js';
+import * as identity from './0002-identity.js';
 
 /** One schema change; names sort in the order they apply. */
 export interface Migration {
@@ -9,4 +10,4 @@ export interface Migration {
 }
 
 /** Every migration, oldest first. A new one is appended here, never inserted. */
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, identity];

@@ -32,6 +32,7 @@ export default definePlugin({
       path: '/greeting',
       operationId: 'helloGreeting',
       summary: 'Greets the given name',
+      access: 'public',
       query: GreetingQuery,
       responses: { 200: { description: 'The greeting', schema: Greeting } },
       handler: async ({ query }) => ({

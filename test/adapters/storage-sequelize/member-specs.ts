@@ -5,7 +5,16 @@ import { expectRejects, rejectionOf, uniqueName } from './storage-fixtures.js';
 import type { SuiteContext } from './storage-suite.js';
 import { GARBAGE_CURSORS, walkPages } from './tenant-specs.js';
 
-const MEMBER_FIELDS = ['createdAt', 'displayName', 'email', 'id', 'role', 'tenantId'];
+const MEMBER_FIELDS = [
+  'createdAt',
+  'disabled',
+  'displayName',
+  'email',
+  'id',
+  'role',
+  'secondFactor',
+  'tenantId',
+];
 
 function newMember(email: string, extra: Partial<NewMember> = {}): NewMember {
   return { email, displayName: `Person ${email}`, role: 'technician', ...extra };

@@ -7,7 +7,12 @@ import {
   dialectOf,
 } from '../../../adapters/storage-sequelize/connect-database.js';
 import { SequelizeStorage } from '../../../adapters/storage-sequelize/sequelize-storage.js';
-import { silentLogger, sqliteFileFixture, sqliteMemoryFixture } from './storage-fixtures.js';
+import {
+  ALL_MIGRATIONS,
+  silentLogger,
+  sqliteFileFixture,
+  sqliteMemoryFixture,
+} from './storage-fixtures.js';
 import { storageSuite } from './storage-suite.js';
 
 storageSuite(sqliteFileFixture);
@@ -60,7 +65,7 @@ describe('connectDatabase for SQLite', () => {
       silentLogger,
     );
     try {
-      expect(await storage.migrate()).to.deep.equal(['0001-initial']);
+      expect(await storage.migrate()).to.deep.equal(ALL_MIGRATIONS);
       const tenant = await storage.tenants.create('in-memory');
       expect(await storage.tenants.findById(tenant.id)).to.deep.equal(tenant);
       await storage.ping();

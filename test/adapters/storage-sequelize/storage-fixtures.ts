@@ -8,11 +8,15 @@ import {
   type DatabaseTarget,
   type Dialect,
 } from '../../../adapters/storage-sequelize/connect-database.js';
+import { MIGRATIONS } from '../../../adapters/storage-sequelize/migrations/index.js';
 import { SequelizeStorage } from '../../../adapters/storage-sequelize/sequelize-storage.js';
 import type { Logger } from '../../../engine/contracts/logger-contract.js';
 import { isTetherError, type ErrorCode } from '../../../engine/errors.js';
 import { createPostgresDatabase, type PostgresDatabase } from '../../support/postgres-database.js';
 import { createLogger } from '../../../engine/logging/create-logger.js';
+
+/** The names of every migration, oldest first. */
+export const ALL_MIGRATIONS = MIGRATIONS.map((migration) => migration.name);
 
 /** A logger that writes nothing, so that a run keeps the console clean. */
 export const silentLogger: Logger = createLogger({ level: 'silent', format: 'json' });

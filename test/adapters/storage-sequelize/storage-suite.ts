@@ -1,9 +1,15 @@
 import { expect } from 'chai';
 import type { DatabaseTarget } from '../../../adapters/storage-sequelize/connect-database.js';
 import type { SequelizeStorage } from '../../../adapters/storage-sequelize/sequelize-storage.js';
+import { auditSpecs } from './audit-specs.js';
+import { auditTamperSpecs } from './audit-tamper-specs.js';
+import { credentialSpecs } from './credential-specs.js';
 import { memberSpecs } from './member-specs.js';
 import { pluginRecordSpecs } from './plugin-record-specs.js';
+import { policySpecs } from './policy-specs.js';
+import { signInSpecs } from './sign-in-specs.js';
 import {
+  ALL_MIGRATIONS,
   expectRejects,
   openStorage,
   type OpenStorage,
@@ -52,11 +58,11 @@ function sharedContext(fixture: StorageFixture): SuiteContext & {
 
 function migrationSpecs(fixture: StorageFixture): void {
   describe('migrate and pendingMigrations', () => {
-    it('apply 0001-initial to an empty database, then nothing on a second run', async () => {
+    it('apply every migration to an empty database, then nothing on a second run', async () => {
       const { storage } = openStorage(fixture, await fixture.fresh());
       try {
-        expect(await storage.pendingMigrations()).to.deep.equal(['0001-initial']);
-        expect(await storage.migrate()).to.deep.equal(['0001-initial']);
+        expect(await storage.pendingMigrations()).to.deep.equal(ALL_MIGRATIONS);
+        expect(await storage.migrate()).to.deep.equal(ALL_MIGRATIONS);
         expect(await storage.pendingMigrations()).to.deep.equal([]);
         expect(await storage.migrate()).to.deep.equal([]);
         expect(await storage.tenants.count()).to.equal(0);
@@ -125,6 +131,11 @@ export function storageSuite(makeFixture: () => StorageFixture): void {
     pingSpecs(fixture);
     tenantSpecs(context);
     memberSpecs(context);
+    credentialSpecs(context);
+    signInSpecs(context);
+    policySpecs(context);
+    auditSpecs(context);
+    auditTamperSpecs(context);
     pluginRecordSpecs(context);
     transactionSpecs(context);
     tenantGuardSpecs(context);

@@ -69,6 +69,7 @@ describe('tether CLI', () => {
     expect(first.code, first.stderr).to.equal(0);
     expect(lines(first.stdout)).to.deep.equal([
       'applied 0001-initial',
+      'applied 0002-identity',
       'database (sqlite) is up to date',
     ]);
     const second = await runCli(['migrate', '--data-dir', 'd'], { cwd });

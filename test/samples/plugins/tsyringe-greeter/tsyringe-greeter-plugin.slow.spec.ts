@@ -4,18 +4,24 @@ import { samplePlugin } from '../../../support/fixture-paths.js';
 
 describe('sample plugin tsyringe-greeter', () => {
   let engine: TestEngine;
+  let headers: Record<string, string>;
   before(async () => {
     engine = await startTestEngine({ plugins: [samplePlugin('tsyringe-greeter')] });
+    headers = await engine.signInFirstAdmin();
   });
   after(() => engine?.stop());
 
   const stats = async () =>
-    ((await engine.request('/api/v1/plugins/tsyringe-greeter/stats')).json as { greeted: number })
-      .greeted;
+    (
+      (await engine.request('/api/v1/plugins/tsyringe-greeter/stats', { headers })).json as {
+        greeted: number;
+      }
+    ).greeted;
 
   it('greets through classes its own tsyringe container made with the engine clock', async () => {
     const answer = await engine.request('/api/v1/plugins/tsyringe-greeter/greetings', {
       method: 'POST',
+      headers,
       body: { name: 'Grace' },
     });
     expect(answer.status).to.equal(201);
@@ -27,6 +33,7 @@ describe('sample plugin tsyringe-greeter', () => {
     for (const name of ['Ada', 'Alan']) {
       await engine.request('/api/v1/plugins/tsyringe-greeter/greetings', {
         method: 'POST',
+        headers,
         body: { name },
       });
     }
@@ -35,6 +42,11 @@ describe('sample plugin tsyringe-greeter', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(await stats()).to.equal(before + 2);
+  });
+
+  it('answers only a signed-in member', async () => {
+    const anonymous = await engine.request('/api/v1/plugins/tsyringe-greeter/stats');
+    expect(anonymous.status).to.equal(401);
   });
 
   it('stops counting once the engine stopped it: its subscription is gone', async () => {
