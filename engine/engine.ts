@@ -8,10 +8,12 @@ import { Logger } from './contracts/logger-contract.js';
 import { Storage } from './contracts/storage-contract.js';
 import type { Context } from 'koa';
 import type { AuditLog } from './contracts/audit-log-contract.js';
-import { ApiRegistry } from './http/api-registry.js';
+import { ApiRegistry, type RegisteredRoute } from './http/api-registry.js';
 import { clientAddress } from './identity/client-address.js';
 import { IpAllowList } from './identity/ip-allow-list.js';
+import { BUILT_IN_PERMISSIONS } from './identity/permission-catalogue.js';
 import { startAudit, startIdentity } from './identity/start-identity.js';
+import type { PermissionDeclaration } from './contracts/plugin-contract.js';
 import { registerEngineRoutes } from './http/engine-routes.js';
 import { createHttpApp, listenTls } from './http/https-server.js';
 import { loadTlsIdentity } from './http/tls-certificate.js';
@@ -51,6 +53,7 @@ export class Engine {
   private readonly logger: Logger;
   private readonly resources: DisposableStore;
   private host: PluginHost | undefined;
+  private api: ApiRegistry | undefined;
   private server: Server | undefined;
 
   constructor(
@@ -88,10 +91,15 @@ export class Engine {
 
     const metrics = new EngineMetrics();
     const api = new ApiRegistry(this.settings.maxBodyBytes, clientIpOf(this.settings));
+    this.api = api;
     const { metricsToken } = this.settings;
     const deps = { registry: api, storage, metrics, version: ENGINE_VERSION, metricsToken };
     for (const route of registerEngineRoutes(deps)) this.resources.add(route);
-    for (const route of startIdentity(this.root, api, storage, this.options.logger)) {
+    const catalogue = () => [
+      ...BUILT_IN_PERMISSIONS,
+      ...this.pluginPermissions().map((p) => ({ id: p.id, title: p.title, byDefault: false })),
+    ];
+    for (const route of startIdentity(this.root, api, storage, this.options.logger, catalogue)) {
       this.resources.add(route);
     }
     await this.startPlugins(api, metrics);
@@ -108,6 +116,16 @@ export class Engine {
   /** What the plugin host made of each plugin. */
   plugins(): readonly PluginStatus[] {
     return this.host?.report() ?? [];
+  }
+
+  /** Every API route now registered, the engine's and the plugins'. */
+  routes(): readonly RegisteredRoute[] {
+    return this.api?.list() ?? [];
+  }
+
+  /** The permissions the active plugins add to the built-in ones. */
+  pluginPermissions(): readonly PermissionDeclaration[] {
+    return this.host?.activePermissions() ?? [];
   }
 
   /** Stops plugins, then the server, then the modules; each step runs even if one before fails. */

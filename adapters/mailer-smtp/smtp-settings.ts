@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { TetherError } from '../../engine/errors.js';
+import {
+  flagSetting,
+  integerSetting,
+  moduleSettingError,
+  parseModuleSettings,
+  textSetting,
+} from '../shared/module-settings.js';
 
 /** The module's validated settings, from the config file's `moduleSettings['mailer-smtp']`. */
 export interface SmtpSettings {
@@ -21,13 +27,8 @@ export interface SmtpSettings {
 
 const MODULE = 'mailer-smtp';
 
-const integer = (min: number, max: number) => {
-  const error = `expected an integer from ${min} to ${max}`;
-  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
-};
-
-const text = z.string({ error: 'expected a string' }).min(1, { error: 'must not be empty' });
-const flag = z.boolean({ error: 'expected true or false' });
+const text = textSetting;
+const flag = flagSetting;
 
 const ADDRESS = /^[^\s@<>,;"]+@[^\s@<>,;"]+$/;
 const NAMED_ADDRESS = /^[^<>\r\n"]*<[^\s@<>,;"]+@[^\s@<>,;"]+>$/;
@@ -37,14 +38,14 @@ const from = text.refine((value) => ADDRESS.test(value) || NAMED_ADDRESS.test(va
 
 const schema = z.strictObject({
   host: text.default('localhost'),
-  port: integer(1, 65535).optional(),
+  port: integerSetting(1, 65535).optional(),
   secure: flag.default(false),
   requireTls: flag.default(true),
   ignoreTls: flag.default(false),
   user: text.optional(),
   password: text.optional(),
   from: from.optional(),
-  connectionTimeoutMs: integer(100, 120_000).default(10_000),
+  connectionTimeoutMs: integerSetting(100, 120_000).default(10_000),
 });
 
 /**
@@ -54,29 +55,17 @@ const schema = z.strictObject({
 export function parseSmtpSettings(
   raw: Readonly<Record<string, unknown>> | undefined,
 ): SmtpSettings {
-  const result = schema.safeParse(raw ?? {});
-  if (!result.success) throw settingError(issueLine(result.error.issues[0]));
-  const values = result.data;
+  const values = parseModuleSettings(MODULE, schema, raw);
 
-  if (values.from === undefined) throw settingError('setting from: required (the sender address)');
+  if (values.from === undefined)
+    throw moduleSettingError(MODULE, 'setting from: required (the sender address)');
   if (values.ignoreTls && values.requireTls) {
-    throw settingError('setting ignoreTls: cannot be true while requireTls is true');
+    throw moduleSettingError(MODULE, 'setting ignoreTls: cannot be true while requireTls is true');
   }
   if ((values.user === undefined) !== (values.password === undefined)) {
     const missing = values.user === undefined ? 'user' : 'password';
-    throw settingError(`setting ${missing}: user and password go together`);
+    throw moduleSettingError(MODULE, `setting ${missing}: user and password go together`);
   }
   // The ports of RFC 8314: 465 for implicit TLS, 587 for submission with STARTTLS.
   return { ...values, from: values.from, port: values.port ?? (values.secure ? 465 : 587) };
-}
-
-function issueLine(issue: z.core.$ZodIssue | undefined): string {
-  if (issue === undefined) return 'settings: invalid';
-  if (issue.code === 'unrecognized_keys') return `setting ${issue.keys[0]}: no such setting`;
-  if (issue.path.length === 0) return 'settings: expected an object';
-  return `setting ${issue.path.join('.')}: ${issue.message}`;
-}
-
-function settingError(line: string): TetherError {
-  return new TetherError('TETHER_E_CONFIG', `module ${MODULE}: ${line}`);
 }

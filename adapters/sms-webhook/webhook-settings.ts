@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { TetherError } from '../../engine/errors.js';
+import {
+  flagSetting,
+  integerSetting,
+  moduleSettingError,
+  parseModuleSettings,
+  textSetting,
+} from '../shared/module-settings.js';
 
 /** The module's validated settings, from the config file's `moduleSettings['sms-webhook']`. */
 export interface WebhookSettings {
@@ -14,12 +20,7 @@ export interface WebhookSettings {
 
 const MODULE = 'sms-webhook';
 
-const integer = (min: number, max: number) => {
-  const error = `expected an integer from ${min} to ${max}`;
-  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
-};
-
-const text = z.string({ error: 'expected a string' }).min(1, { error: 'must not be empty' });
+const text = textSetting;
 
 /** A header value must not carry spaces or line breaks (a token never needs them). */
 const token = text.regex(/^[\x21-\x7e]+$/, { error: 'expected printable ASCII without spaces' });
@@ -29,10 +30,10 @@ const signingSecret = text.min(16, { error: 'expected at least 16 characters' })
 
 const schema = z.strictObject({
   url: text.optional(),
-  allowInsecureHttp: z.boolean({ error: 'expected true or false' }).default(false),
+  allowInsecureHttp: flagSetting.default(false),
   token: token.optional(),
   signingSecret: signingSecret.optional(),
-  timeoutMs: integer(100, 60_000).default(5000),
+  timeoutMs: integerSetting(100, 60_000).default(5000),
 });
 
 /**
@@ -42,11 +43,10 @@ const schema = z.strictObject({
 export function parseWebhookSettings(
   raw: Readonly<Record<string, unknown>> | undefined,
 ): WebhookSettings {
-  const result = schema.safeParse(raw ?? {});
-  if (!result.success) throw settingError(issueLine(result.error.issues[0]));
-  const { url, allowInsecureHttp, ...rest } = result.data;
+  const { url, allowInsecureHttp, ...rest } = parseModuleSettings(MODULE, schema, raw);
 
-  if (url === undefined) throw settingError('setting url: required (the gateway endpoint)');
+  if (url === undefined)
+    throw moduleSettingError(MODULE, 'setting url: required (the gateway endpoint)');
   return { ...rest, url: gatewayUrl(url, allowInsecureHttp) };
 }
 
@@ -55,26 +55,15 @@ function gatewayUrl(value: string, allowInsecureHttp: boolean): URL {
   try {
     url = new URL(value);
   } catch {
-    throw settingError('setting url: expected an absolute https:// URL');
+    throw moduleSettingError(MODULE, 'setting url: expected an absolute https:// URL');
   }
   const insecureOk = allowInsecureHttp && url.protocol === 'http:';
   if (url.protocol !== 'https:' && !insecureOk) {
     const hint = allowInsecureHttp ? 'or http:// ' : '(http:// only with allowInsecureHttp) ';
-    throw settingError(`setting url: expected an https:// URL ${hint}`.trim());
+    throw moduleSettingError(MODULE, `setting url: expected an https:// URL ${hint}`.trim());
   }
   if (url.username !== '' || url.password !== '') {
-    throw settingError('setting url: must not hold a user or password (use token)');
+    throw moduleSettingError(MODULE, 'setting url: must not hold a user or password (use token)');
   }
   return url;
-}
-
-function issueLine(issue: z.core.$ZodIssue | undefined): string {
-  if (issue === undefined) return 'settings: invalid';
-  if (issue.code === 'unrecognized_keys') return `setting ${issue.keys[0]}: no such setting`;
-  if (issue.path.length === 0) return 'settings: expected an object';
-  return `setting ${issue.path.join('.')}: ${issue.message}`;
-}
-
-function settingError(line: string): TetherError {
-  return new TetherError('TETHER_E_CONFIG', `module ${MODULE}: ${line}`);
 }

@@ -4,6 +4,7 @@ import type {
   CredentialsPatch,
   FailedAttempt,
   Member,
+  MemberChange,
   MemberCredentials,
   MemberRepository,
   MemberRole,
@@ -30,6 +31,9 @@ function toMember(row: Row): Member {
     disabled: Boolean(row.get('disabled')),
     ...(lockedAt ? { lockedAt: new Date(lockedAt) } : {}),
     secondFactor: row.get('secondFactor') as SecondFactorMethod,
+    ...(row.get('groupId') ? { groupId: row.get('groupId') as string } : {}),
+    ...(row.get('ssoId') ? { ssoId: row.get('ssoId') as string } : {}),
+    ssoDisabled: Boolean(row.get('ssoDisabled')),
     createdAt: new Date(row.get('createdAt') as Date),
   };
 }
@@ -83,6 +87,7 @@ export class SequelizeMemberRepository extends TransactionBound implements Membe
           emailNormalized: member.email.toLowerCase(),
           displayName: member.displayName,
           role: member.role,
+          groupId: member.groupId ?? null,
           oneTimeSecretHash: member.oneTimeSecretHash ?? null,
           oneTimeSecretExpiresAt: member.oneTimeSecretExpiresAt ?? null,
           createdAt: new Date(),
@@ -102,6 +107,11 @@ export class SequelizeMemberRepository extends TransactionBound implements Membe
     return this.findOne({ emailNormalized: email.toLowerCase() });
   }
 
+  async findBySsoId(ssoId: string): Promise<Member | undefined> {
+    if (typeof ssoId !== 'string' || ssoId === '' || ssoId.length > 200) return undefined;
+    return this.findOne({ ssoId });
+  }
+
   async list(page?: PageRequest): Promise<Page<Member>> {
     const limit = pageLimit(page);
     return guarded('members', async () => {
@@ -112,6 +122,37 @@ export class SequelizeMemberRepository extends TransactionBound implements Membe
         ...this.options(),
       });
       return toPage(rows, limit, (row) => row.get('emailNormalized') as string, toMember);
+    });
+  }
+
+  async listInGroups(groupIds: readonly string[], page?: PageRequest): Promise<Page<Member>> {
+    const limit = pageLimit(page);
+    const ids = groupIds.filter(isUuid);
+    return guarded('members', async () => {
+      const rows = await this.models.members.findAll({
+        where: {
+          tenantId: this.tenantId,
+          groupId: { [Op.in]: ids },
+          ...afterCursor('emailNormalized', page),
+        },
+        order: [['emailNormalized', 'ASC']],
+        limit: limit + 1,
+        ...this.options(),
+      });
+      return toPage(rows, limit, (row) => row.get('emailNormalized') as string, toMember);
+    });
+  }
+
+  async update(id: string, change: MemberChange): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    if (change.displayName !== undefined) checkText('displayName', change.displayName, 200);
+    if (typeof change.ssoId === 'string') checkText('ssoId', change.ssoId, 200);
+    return guarded('member', async () => {
+      const [changed] = await this.models.members.update(change as Record<string, unknown>, {
+        where: { tenantId: this.tenantId, id },
+        ...this.options(),
+      });
+      return changed > 0;
     });
   }
 

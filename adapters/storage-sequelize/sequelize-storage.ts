@@ -10,7 +10,10 @@ import type {
 import { PLUGIN_NAME_PATTERN } from '../../engine/contracts/plugin-contract.js';
 import { ProgrammerError, TetherError } from '../../engine/errors.js';
 import type { Dialect } from './connect-database.js';
+import { SequelizeApiKeyRepository } from './api-key-repository.js';
 import { SequelizeAuditRecordRepository } from './audit-record-repository.js';
+import { SequelizeSsoAssertionRepository } from './sso-assertion-repository.js';
+import { SequelizeGroupRepository } from './group-repository.js';
 import { SequelizeMemberRepository } from './member-repository.js';
 import { SequelizeSignInSessionRepository } from './sign-in-session-repository.js';
 import { SequelizeTenantPolicyRepository } from './tenant-policy-repository.js';
@@ -32,9 +35,12 @@ function unitOf(models: StorageModels, transaction?: Transaction): StorageUnit {
       return {
         tenantId,
         members: new SequelizeMemberRepository(models, tenantId, transaction),
+        groups: new SequelizeGroupRepository(models, tenantId, transaction),
         signIns: new SequelizeSignInSessionRepository(models, tenantId, transaction),
         policy: new SequelizeTenantPolicyRepository(models, tenantId, transaction),
         audit: new SequelizeAuditRecordRepository(models, tenantId, transaction),
+        ssoAssertions: new SequelizeSsoAssertionRepository(models, tenantId, transaction),
+        apiKeys: new SequelizeApiKeyRepository(models, tenantId, transaction),
         pluginRecords(plugin) {
           if (!PLUGIN_NAME_PATTERN.test(plugin)) {
             throw new ProgrammerError(`bad plugin name ${plugin.slice(0, 120)}`);

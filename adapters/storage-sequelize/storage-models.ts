@@ -13,6 +13,11 @@ export interface StorageModels {
   readonly policies: ModelStatic<Row>;
   readonly auditEvents: ModelStatic<Row>;
   readonly auditHeads: ModelStatic<Row>;
+  readonly groups: ModelStatic<Row>;
+  readonly groupPermissions: ModelStatic<Row>;
+  readonly adminScopes: ModelStatic<Row>;
+  readonly ssoAssertions: ModelStatic<Row>;
+  readonly apiKeys: ModelStatic<Row>;
 }
 
 /** Defines the models on `sequelize`, matching the migrations. */
@@ -43,6 +48,9 @@ export function defineModels(sequelize: Sequelize): StorageModels {
     phone: { type: DataTypes.STRING(32), allowNull: true },
     disabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
     lastSignInAt: { type: DataTypes.DATE, allowNull: true },
+    groupId: { type: DataTypes.UUID, allowNull: true },
+    ssoId: { type: DataTypes.STRING(200), allowNull: true },
+    ssoDisabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
   });
   const pluginRecords = sequelize.define<Row>(
     'pluginRecord',
@@ -91,7 +99,71 @@ function defineIdentityModels(sequelize: Sequelize) {
     },
     { tableName: 'tenant_policies' },
   );
-  return { signIns, policies, ...defineAuditModels(sequelize) };
+  return {
+    signIns,
+    policies,
+    ...defineAuditModels(sequelize),
+    ...defineOrganisationModels(sequelize),
+    ...defineAccessModels(sequelize),
+  };
+}
+
+function defineOrganisationModels(sequelize: Sequelize) {
+  // A fresh object each time: Sequelize writes into attribute definitions.
+  const uuidKey = () => ({ type: DataTypes.UUID, primaryKey: true });
+  const groups = sequelize.define<Row>('group', {
+    id: uuidKey(),
+    tenantId: { type: DataTypes.UUID, allowNull: false },
+    parentId: { type: DataTypes.UUID, allowNull: true },
+    name: { type: DataTypes.STRING(200), allowNull: false },
+    createdAt: { type: DataTypes.DATE, allowNull: false },
+  });
+  const groupPermissions = sequelize.define<Row>(
+    'groupPermission',
+    {
+      tenantId: uuidKey(),
+      groupId: uuidKey(),
+      permission: { type: DataTypes.STRING(100), primaryKey: true },
+      allowed: { type: DataTypes.BOOLEAN, allowNull: true },
+      locked: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+    },
+    { tableName: 'group_permissions' },
+  );
+  const adminScopes = sequelize.define<Row>(
+    'adminScope',
+    { tenantId: uuidKey(), memberId: uuidKey(), groupId: uuidKey() },
+    { tableName: 'admin_scopes' },
+  );
+  return { groups, groupPermissions, adminScopes };
+}
+
+function defineAccessModels(sequelize: Sequelize) {
+  const ssoAssertions = sequelize.define<Row>(
+    'ssoAssertion',
+    {
+      tenantId: { type: DataTypes.UUID, primaryKey: true },
+      assertionId: { type: DataTypes.STRING(200), primaryKey: true },
+      expiresAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    { tableName: 'sso_assertions' },
+  );
+  const apiKeys = sequelize.define<Row>(
+    'apiKey',
+    {
+      id: { type: DataTypes.UUID, primaryKey: true },
+      tenantId: { type: DataTypes.UUID, allowNull: false },
+      memberId: { type: DataTypes.UUID, allowNull: false },
+      name: { type: DataTypes.STRING(200), allowNull: false },
+      scopes: { type: DataTypes.TEXT, allowNull: false },
+      keyHash: { type: DataTypes.STRING(64), allowNull: false },
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+      expiresAt: { type: DataTypes.DATE, allowNull: false },
+      revokedAt: { type: DataTypes.DATE, allowNull: true },
+      lastUsedAt: { type: DataTypes.DATE, allowNull: true },
+    },
+    { tableName: 'api_keys' },
+  );
+  return { ssoAssertions, apiKeys };
 }
 
 function defineAuditModels(sequelize: Sequelize) {

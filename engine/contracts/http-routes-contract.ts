@@ -75,6 +75,8 @@ export interface RouteDefinition<
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
+  /** `json` when absent; `form` for an HTML form post (a SAML response, say). */
+  readonly bodyType?: 'json' | 'form';
   readonly responses: Readonly<Record<number, RouteResponse>>;
   handler(request: RouteRequest<z.output<P>, z.output<Q>, z.output<B>>): Promise<RouteResult>;
 }

@@ -1,11 +1,15 @@
+import type { ApiKeyRepository, SsoAssertionRepository } from './storage/access-repositories.js';
 import type { AuditRecordRepository } from './storage/audit-record-repository.js';
+import type { GroupRepository } from './storage/group-repository.js';
 import type { MemberRepository } from './storage/member-repository.js';
 import type { PluginRecordRepository } from './storage/plugin-record-repository.js';
 import type { SignInSessionRepository } from './storage/sign-in-session-repository.js';
 import type { TenantDirectory, TenantId } from './storage/tenant-directory.js';
 import type { TenantPolicyRepository } from './storage/tenant-policy-repository.js';
 
+export * from './storage/access-repositories.js';
 export * from './storage/audit-record-repository.js';
+export * from './storage/group-repository.js';
 export * from './storage/member-repository.js';
 export * from './storage/paging.js';
 export * from './storage/plugin-record-repository.js';
@@ -17,9 +21,12 @@ export * from './storage/tenant-policy-repository.js';
 export interface TenantScope {
   readonly tenantId: TenantId;
   readonly members: MemberRepository;
+  readonly groups: GroupRepository;
   readonly signIns: SignInSessionRepository;
   readonly policy: TenantPolicyRepository;
   readonly audit: AuditRecordRepository;
+  readonly ssoAssertions: SsoAssertionRepository;
+  readonly apiKeys: ApiKeyRepository;
   /** The records of the plugin named `plugin`. */
   pluginRecords(plugin: string): PluginRecordRepository;
 }

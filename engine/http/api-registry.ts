@@ -105,6 +105,7 @@ export class ApiRegistry {
         csrfToken: ctx.get('x-csrf-token') || undefined,
         method: ctx.method,
         ip,
+        ...scopeOf(definition),
       },
       access,
     );
@@ -121,7 +122,9 @@ export class ApiRegistry {
     const rawParams = (ctx as unknown as { params: Record<string, string> }).params;
     const params = validatePart('params', definition.params, rawParams);
     const query = validatePart('query', definition.query, { ...ctx.query });
-    const rawBody = definition.body ? await readJsonBody(ctx, this.maxBodyBytes) : undefined;
+    const rawBody = definition.body
+      ? await readJsonBody(ctx, this.maxBodyBytes, definition.bodyType)
+      : undefined;
     const body = validatePart('body', definition.body, rawBody);
 
     const result = await definition.handler({
@@ -150,4 +153,11 @@ function setCookie(ctx: Context, cookie: ResponseCookie): void {
     overwrite: true,
     ...(cookie.maxAgeMs !== undefined ? { maxAge: cookie.maxAgeMs } : {}),
   });
+}
+
+/** API key scope of a route: its first tag, `read` for GET and `write` for the rest. */
+function scopeOf(definition: RouteDefinition): { scope?: string } {
+  const tag = definition.tags?.[0];
+  if (!tag) return {};
+  return { scope: `${tag}:${definition.method === 'GET' ? 'read' : 'write'}` };
 }

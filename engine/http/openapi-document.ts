@@ -62,7 +62,11 @@ function operation(route: RegisteredRoute): JsonSchema {
     ? {
         requestBody: {
           required: !definition.body.safeParse(undefined).success,
-          content: { 'application/json': { schema: toSchema(definition.body, 'input') } },
+          content: {
+            [definition.bodyType === 'form'
+              ? 'application/x-www-form-urlencoded'
+              : 'application/json']: { schema: toSchema(definition.body, 'input') },
+          },
         },
       }
     : {};

@@ -10,6 +10,8 @@ export interface Credentials {
   readonly csrfToken?: string;
   readonly method: string;
   readonly ip: string;
+  /** The API key scope the route needs (`members:read`, `groups:write`), if it has one. */
+  readonly scope?: string;
 }
 
 /**

@@ -44,6 +44,7 @@ export class SessionAuthenticator implements RequestAuthenticator {
       memberId: member.id,
       role: member.role,
       sessionId: session.id,
+      via: 'sign-in',
       client: session.client,
       state: session.state,
     };

@@ -9,7 +9,14 @@ import { Mailer } from '../contracts/mailer-contract.js';
 import type { Storage } from '../contracts/storage-contract.js';
 import { TenantCipher } from '../crypto/tenant-cipher.js';
 import type { ApiRegistry } from '../http/api-registry.js';
+import { ApiKeyAuthenticator, presentsApiKey } from './api-key-authenticator.js';
+import { registerApiKeyRoutes } from './api-key-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
+import { registerGroupAdminRoutes } from './group-admin-routes.js';
+import { registerMemberAdminRoutes } from './member-admin-routes.js';
+import type { CatalogueEntry } from './permission-catalogue.js';
+import { registerPolicyAdminRoutes } from './policy-admin-routes.js';
+import { registerSsoRoutes } from './sso-routes.js';
 import type { IdentityDeps } from './identity-deps.js';
 import { PasswordChangeService } from './password-change-service.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -36,6 +43,7 @@ export function startIdentity(
   api: ApiRegistry,
   storage: Storage,
   logger: Logger,
+  catalogue: () => readonly CatalogueEntry[],
 ): Disposable[] {
   const keys = root.get<KeyStore>(KeyStore);
   const deps: IdentityDeps = {
@@ -49,12 +57,25 @@ export function startIdentity(
     logger: logger.child({ name: 'engine:identity' }),
     issuer: 'Tether',
   };
-  api.useAuthenticator(new SessionAuthenticator(deps));
-  return registerAuthRoutes({
-    api,
-    identity: deps,
-    signIn: new SignInService(deps),
-    passwords: new PasswordChangeService(deps),
-    secondFactor: new SecondFactorService(deps),
+  const sessions = new SessionAuthenticator(deps);
+  const apiKeys = new ApiKeyAuthenticator(deps);
+  api.useAuthenticator({
+    authenticate: (credentials, access) =>
+      (presentsApiKey(credentials) ? apiKeys : sessions).authenticate(credentials, access),
   });
+  const admin = { api, storage, audit: deps.audit, clock: deps.clock };
+  return [
+    ...registerAuthRoutes({
+      api,
+      identity: deps,
+      signIn: new SignInService(deps),
+      passwords: new PasswordChangeService(deps),
+      secondFactor: new SecondFactorService(deps),
+    }),
+    ...registerMemberAdminRoutes(admin),
+    ...registerGroupAdminRoutes({ ...admin, catalogue }),
+    ...registerPolicyAdminRoutes(admin),
+    ...registerSsoRoutes({ api, identity: deps }),
+    ...registerApiKeyRoutes(admin),
+  ];
 }

@@ -34,6 +34,18 @@ export const TenantPolicySchema = z.object({
       reauthHours: int(1, 720).default(12),
     })
     .prefault({}),
+  /** SAML 2.0 single sign-on through the tenant's identity provider. */
+  sso: z
+    .object({
+      enabled: z.boolean().default(false),
+      /** The identity provider's single sign-on URL (HTTP-Redirect binding). */
+      entryPoint: z.url({ protocol: /^https?$/ }).optional(),
+      /** The identity provider's entity id, checked as the response's issuer. */
+      idpIssuer: z.string().min(1).max(500).optional(),
+      /** The identity provider's signing certificate, PEM or bare base64. */
+      idpCertificate: z.string().min(100).max(20_000).optional(),
+    })
+    .prefault({}),
   /** Addresses members may sign in from; empty: anywhere. */
   ipAllowList: z.array(z.string()).max(500).default([]),
 });

@@ -3,6 +3,7 @@ import type { Disposable } from '../contracts/disposable.js';
 import type { Logger } from '../contracts/logger-contract.js';
 import type {
   ActivationResult,
+  PermissionDeclaration,
   PluginManifest,
   TetherPlugin,
 } from '../contracts/plugin-contract.js';
@@ -61,6 +62,11 @@ export class PluginHost {
   /** The report, in the order the plugins were considered. */
   report(): readonly PluginStatus[] {
     return [...this.statuses.values()];
+  }
+
+  /** The permissions the active plugins declared. */
+  activePermissions(): readonly PermissionDeclaration[] {
+    return [...this.active.values()].flatMap(({ plugin }) => plugin.manifest.permissions ?? []);
   }
 
   /** Activates what can be activated; never throws for a plugin's fault. */

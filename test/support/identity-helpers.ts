@@ -26,17 +26,24 @@ export async function setPolicy(engine: TestEngine, policy: JsonValue): Promise<
 }
 
 /**
- * Adds a member with a password to the first tenant, as an administrator would, hashed by the
- * engine's real hasher. Resolves with the member's id.
+ * Adds a member with a password to the first tenant (in `groupId`, or at the top), as an
+ * administrator would, hashed by the engine's real hasher. Resolves with the member's id.
  */
 export async function addMember(
   engine: TestEngine,
   email: string,
   password: string,
   role: MemberRole = 'technician',
+  groupId?: string,
 ): Promise<string> {
   const members = tenantScope(engine).members;
-  const member = await members.create({ email, displayName: email.split('@')[0] ?? email, role });
+  const displayName = email.split('@')[0] ?? email;
+  const member = await members.create({
+    email,
+    displayName,
+    role,
+    ...(groupId ? { groupId } : {}),
+  });
   await members.updateCredentials(member.id, {
     passwordHash: await new PasswordHasher().hash(password),
     passwordChangedAt: new Date(),
@@ -121,6 +128,38 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5_000): Prom
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return condition();
+}
+
+/** Makes a group of the first tenant's tree straight in storage; resolves with its id. */
+export async function addGroup(engine: TestEngine, name: string, parentId?: string) {
+  const group = await tenantScope(engine).groups.create({
+    name,
+    ...(parentId ? { parentId } : {}),
+  });
+  return group.id;
+}
+
+/** A member made with a password and signed in as an API client. */
+export interface SignedInMember {
+  readonly id: string;
+  readonly email: string;
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * Adds a member with `ADMIN_PASSWORD` (see {@link addMember}) and signs them in. An
+ * `administrator` given `scopes` manages the subtrees of those groups.
+ */
+export async function signedInMember(
+  engine: TestEngine,
+  email: string,
+  role: MemberRole,
+  options: { readonly groupId?: string; readonly scopes?: readonly string[] } = {},
+): Promise<SignedInMember> {
+  const id = await addMember(engine, email, ADMIN_PASSWORD, role, options.groupId);
+  if (options.scopes) await tenantScope(engine).groups.setAdminScopes(id, options.scopes);
+  const { headers } = await loginOk(engine, email, ADMIN_PASSWORD);
+  return { id, email, headers };
 }
 
 function firstStartOf(engine: TestEngine) {

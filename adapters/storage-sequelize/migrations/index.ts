@@ -1,6 +1,8 @@
 import type { QueryInterface } from 'sequelize';
 import * as initial from './0001-initial.js';
 import * as identity from './0002-identity.js';
+import * as organisation from './0003-organisation.js';
+import * as access from './0004-access.js';
 
 /** One schema change; names sort in the order they apply. */
 export interface Migration {
@@ -10,4 +12,4 @@ export interface Migration {
 }
 
 /** Every migration, oldest first. A new one is appended here, never inserted. */
-export const MIGRATIONS: readonly Migration[] = [initial, identity];
+export const MIGRATIONS: readonly Migration[] = [initial, identity, organisation, access];

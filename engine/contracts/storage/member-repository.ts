@@ -18,7 +18,22 @@ export interface Member {
   readonly lockedAt?: Date;
   /** The second factor the member set up. */
   readonly secondFactor: SecondFactorMethod;
+  /** The technician group the member belongs to; absent at the top of the tree. */
+  readonly groupId?: string;
+  /** The member's id at the tenant's SAML identity provider (NameID). */
+  readonly ssoId?: string;
+  /** Set by an administrator: single sign-on is refused for this member. */
+  readonly ssoDisabled: boolean;
   readonly createdAt: Date;
+}
+
+/** Profile changes an administrator makes; `groupId: null` moves the member to the top. */
+export interface MemberChange {
+  readonly displayName?: string;
+  readonly role?: MemberRole;
+  readonly groupId?: string | null;
+  readonly ssoId?: string | null;
+  readonly ssoDisabled?: boolean;
 }
 
 /** Second factors a member can sign in with. */
@@ -57,6 +72,7 @@ export interface NewMember {
   readonly email: string;
   readonly displayName: string;
   readonly role: MemberRole;
+  readonly groupId?: string;
   readonly oneTimeSecretHash?: string;
   readonly oneTimeSecretExpiresAt?: Date;
 }
@@ -69,8 +85,13 @@ export interface MemberRepository {
   create(member: NewMember): Promise<Member>;
   findById(id: string): Promise<Member | undefined>;
   findByEmail(email: string): Promise<Member | undefined>;
+  findBySsoId(ssoId: string): Promise<Member | undefined>;
   list(page?: PageRequest): Promise<Page<Member>>;
+  /** Members of the given groups (none: members outside any group). */
+  listInGroups(groupIds: readonly string[], page?: PageRequest): Promise<Page<Member>>;
   count(): Promise<number>;
+  /** Changes profile fields; false when no such member exists. */
+  update(id: string, change: MemberChange): Promise<boolean>;
   /** The member's credentials; undefined for an unknown id. */
   credentials(id: string): Promise<MemberCredentials | undefined>;
   /** Applies `patch`; resolves false when no such member exists. */

@@ -8,7 +8,7 @@ import type {
 import { uniqueName } from './storage-fixtures.js';
 import type { SuiteContext } from './storage-suite.js';
 
-/** The keys a Member may carry; `lockedAt` only while locked. */
+/** The keys a Member may carry; `lockedAt` only while locked, `groupId` and `ssoId` when set. */
 const MEMBER_KEYS = [
   'createdAt',
   'disabled',
@@ -18,6 +18,7 @@ const MEMBER_KEYS = [
   'lockedAt',
   'role',
   'secondFactor',
+  'ssoDisabled',
   'tenantId',
 ];
 

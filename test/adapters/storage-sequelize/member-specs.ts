@@ -13,6 +13,7 @@ const MEMBER_FIELDS = [
   'id',
   'role',
   'secondFactor',
+  'ssoDisabled',
   'tenantId',
 ];
 

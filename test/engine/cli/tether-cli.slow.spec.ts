@@ -70,6 +70,8 @@ describe('tether CLI', () => {
     expect(lines(first.stdout)).to.deep.equal([
       'applied 0001-initial',
       'applied 0002-identity',
+      'applied 0003-organisation',
+      'applied 0004-access',
       'database (sqlite) is up to date',
     ]);
     const second = await runCli(['migrate', '--data-dir', 'd'], { cwd });
