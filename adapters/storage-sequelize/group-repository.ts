@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Op, type Transaction } from 'sequelize';
 import type {
   Group,
+  GroupChange,
   GroupRepository,
   PermissionSetting,
   TenantId,
 } from '../../engine/contracts/storage-contract.js';
 import { TetherError } from '../../engine/errors.js';
+import { fromJsonColumn, toJsonColumn } from './json-column.js';
 import { guarded } from './storage-errors.js';
 import type { Row, StorageModels } from './storage-models.js';
 import { checkText, isUuid } from './text-checks.js';
@@ -14,9 +16,11 @@ import { TransactionBound } from './transaction-bound.js';
 
 function toGroup(row: Row): Group {
   const parentId = row.get('parentId') as string | null;
+  const ipAllowList = fromJsonColumn(row.get('ipAllowList')) as string[] | undefined;
   return {
     id: row.get('id') as string,
     ...(parentId ? { parentId } : {}),
+    ...(ipAllowList ? { ipAllowList } : {}),
     name: row.get('name') as string,
     createdAt: new Date(row.get('createdAt') as Date),
   };
@@ -83,14 +87,21 @@ export class SequelizeGroupRepository extends TransactionBound implements GroupR
     });
   }
 
-  async update(id: string, change: { name?: string; parentId?: string | null }): Promise<boolean> {
+  async update(id: string, change: GroupChange): Promise<boolean> {
     if (!isUuid(id)) return false;
     if (change.name !== undefined) checkText('name', change.name, 200);
     if (typeof change.parentId === 'string' && !(await this.findById(change.parentId))) {
       throw new TetherError('TETHER_E_NOT_FOUND', 'parentId: no such group');
     }
     return guarded('group', async () => {
-      const [changed] = await this.models.groups.update(change, {
+      const { ipAllowList, ...rest } = change;
+      const values = {
+        ...rest,
+        ...(ipAllowList !== undefined
+          ? { ipAllowList: ipAllowList === null ? null : toJsonColumn([...ipAllowList]) }
+          : {}),
+      };
+      const [changed] = await this.models.groups.update(values, {
         where: this.scoped({ id }),
         ...this.options(),
       });

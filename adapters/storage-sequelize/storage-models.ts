@@ -117,6 +117,7 @@ function defineOrganisationModels(sequelize: Sequelize) {
     parentId: { type: DataTypes.UUID, allowNull: true },
     name: { type: DataTypes.STRING(200), allowNull: false },
     createdAt: { type: DataTypes.DATE, allowNull: false },
+    ipAllowList: { type: DataTypes.TEXT, allowNull: true },
   });
   const groupPermissions = sequelize.define<Row>(
     'groupPermission',

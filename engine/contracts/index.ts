@@ -2,6 +2,7 @@
 export * from './audit-log-contract.js';
 export * from './bus-contract.js';
 export * from './clock-contract.js';
+export * from './consent-contract.js';
 export * from './disposable.js';
 export * from './engine-module-contract.js';
 export * from './engine-settings.js';

@@ -1,5 +1,6 @@
 import { Bus } from './bus-contract.js';
 import { Clock } from './clock-contract.js';
+import { Consent } from './consent-contract.js';
 import { FileTransfer } from './file-transfer-contract.js';
 import { HttpRoutes } from './http-routes-contract.js';
 import { Mailer } from './mailer-contract.js';
@@ -18,6 +19,7 @@ export const PLUGIN_CONTRACT_TOKENS: Readonly<Record<PluginContractName, symbol>
   Mailer,
   Transport,
   Permission,
+  Consent,
   Recorder,
   FileTransfer,
 };

@@ -18,6 +18,7 @@ export type PluginContractName =
   | 'Mailer'
   | 'Transport'
   | 'Permission'
+  | 'Consent'
   | 'Recorder'
   | 'FileTransfer';
 

@@ -4,7 +4,7 @@ import type { ApiKey, TenantId } from '../contracts/storage-contract.js';
 import { TetherError } from '../errors.js';
 import type { Credentials, RequestAuthenticator } from '../http/request-authenticator.js';
 import { policyOf, type IdentityDeps } from './identity-deps.js';
-import { IpAllowList } from './ip-allow-list.js';
+import { addressAllowed } from './address-rules.js';
 import { digest } from './sign-in-token.js';
 
 const PREFIX = 'tak';
@@ -56,7 +56,7 @@ export class ApiKeyAuthenticator implements RequestAuthenticator {
     }
     this.checkScope(key, credentials.scope);
     const policy = await policyOf(this.deps.storage, tenantId);
-    if (!IpAllowList.parse(policy.ipAllowList, 'ipAllowList').allows(credentials.ip)) {
+    if (!(await addressAllowed(this.deps.storage, tenantId, policy, member, credentials.ip))) {
       throw new TetherError('TETHER_E_IP_NOT_ALLOWED');
     }
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > TOUCH_EVERY_MS) {

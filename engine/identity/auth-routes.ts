@@ -4,7 +4,7 @@ import type { Principal } from '../contracts/principal.js';
 import type { ApiRegistry } from '../http/api-registry.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from '../http/request-authenticator.js';
 import type { PasswordChangeService } from './password-change-service.js';
-import type { SecondFactorService } from './second-factor-service.js';
+import { E164, type SecondFactorService } from './second-factor-service.js';
 import type { SignInService } from './sign-in-service.js';
 import { loadSignedIn } from './signed-in-member.js';
 import type { IdentityDeps } from './identity-deps.js';
@@ -46,6 +46,11 @@ const LoginBody = z.object({
   client: z.enum(['browser', 'api']).default('api'),
 });
 const Code = z.string().regex(/^\d{6}$/, { error: 'expected six digits' });
+const Phone = z
+  .string()
+  .regex(E164, { error: 'expected an E.164 number such as +4915112345678' })
+  .describe('Only at setup: the number to prove; later the number on record is used');
+const SentTo = z.object({ sentTo: z.string().describe('Where the code went, masked') });
 
 const TAGS = ['auth'];
 
@@ -231,10 +236,26 @@ function secondFactorRoutes(deps: AuthRoutesDeps): Disposable[] {
       {
         ...base,
         method: 'POST',
+        path: '/api/v1/auth/second-factor/sms/send',
+        operationId: 'sendSmsCode',
+        summary: 'Sends a sign-in code by text message',
+        body: z.object({ phone: Phone.optional() }).optional(),
+        responses: { 202: { description: 'Sent', schema: SentTo } },
+        handler: async ({ principal, body }) => ({
+          status: 202,
+          body: await secondFactor.sendSmsCode(signedIn(principal), body?.phone),
+        }),
+      },
+      'engine',
+    ),
+    api.register(
+      {
+        ...base,
+        method: 'POST',
         path: '/api/v1/auth/second-factor/verify',
         operationId: 'verifySecondFactor',
         summary: 'Proves the second factor; the sign-in completes',
-        body: z.object({ method: z.enum(['totp', 'email']), code: Code }),
+        body: z.object({ method: z.enum(['totp', 'email', 'sms']), code: Code }),
         responses: { 200: { description: 'Signed in', schema: StateBody } },
         handler: async ({ principal, body, ip }) => ({
           body: { state: await secondFactor.verify(signedIn(principal), { ...body, ip }) },

@@ -4,6 +4,7 @@ import type { Principal } from '../contracts/principal.js';
 import type { Group, PermissionSetting } from '../contracts/storage-contract.js';
 import { TetherError } from '../errors.js';
 import { ADMIN_ROLES, reachOf, requireGroup, type Reach } from './admin-reach.js';
+import { IpAllowList } from './ip-allow-list.js';
 import type { AdminDeps } from './member-admin-routes.js';
 import type { CatalogueEntry } from './permission-catalogue.js';
 
@@ -14,7 +15,12 @@ export interface GroupAdminDeps extends AdminDeps {
 }
 
 const GroupId = z.object({ groupId: z.uuid() });
-const GroupBody = z.object({ id: z.uuid(), parentId: z.uuid().optional(), name: z.string() });
+const GroupBody = z.object({
+  id: z.uuid(),
+  parentId: z.uuid().optional(),
+  name: z.string(),
+  ipAllowList: z.array(z.string()).optional(),
+});
 const Effective = z.object({
   permission: z.string(),
   allowed: z.boolean(),
@@ -28,6 +34,7 @@ function view(group: Group) {
     id: group.id,
     ...(group.parentId ? { parentId: group.parentId } : {}),
     name: group.name,
+    ...(group.ipAllowList ? { ipAllowList: [...group.ipAllowList] } : {}),
   };
 }
 
@@ -116,11 +123,18 @@ export function registerGroupAdminRoutes(deps: GroupAdminDeps): Disposable[] {
         body: z.object({
           name: z.string().trim().min(1).max(200).optional(),
           parentId: z.uuid().nullable().optional(),
+          ipAllowList: z
+            .array(z.string().max(100))
+            .max(500)
+            .nullable()
+            .optional()
+            .describe("Addresses the group's members may work from; null: no limit of its own"),
         }),
         responses: { 200: { description: 'Changed', schema: GroupBody } },
         handler: async ({ principal, params, body, ip }) => {
           const reach = await caller(principal);
           requireGroup(reach, params.groupId);
+          if (body.ipAllowList) IpAllowList.parse(body.ipAllowList, 'body.ipAllowList');
           if (body.parentId) {
             requireGroup(reach, body.parentId);
             if (reach.tree.wouldCycle(params.groupId, body.parentId)) {

@@ -2,6 +2,7 @@ import type { AuditEvent, AuditLog } from '../contracts/audit-log-contract.js';
 import type { Clock } from '../contracts/clock-contract.js';
 import type { Logger } from '../contracts/logger-contract.js';
 import type { Mailer } from '../contracts/mailer-contract.js';
+import type { SmsSender } from '../contracts/sms-sender-contract.js';
 import type { Storage, TenantId } from '../contracts/storage-contract.js';
 import type { TenantCipher } from '../crypto/tenant-cipher.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -18,6 +19,8 @@ export interface IdentityDeps {
   readonly totp: Totp;
   /** Absent when no mail module is loaded: e-mail codes are then not offered. */
   readonly mailer?: Mailer;
+  /** Absent when no SMS module is loaded: text-message codes are then refused. */
+  readonly sms?: SmsSender;
   readonly logger: Logger;
   /** Shown in authenticator apps next to the account. */
   readonly issuer: string;

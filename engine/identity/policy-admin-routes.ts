@@ -3,7 +3,7 @@ import type { AuditRecord } from '../contracts/audit-log-contract.js';
 import type { Disposable } from '../contracts/disposable.js';
 import type { JsonValue } from '../contracts/json-value.js';
 import type { Principal } from '../contracts/principal.js';
-import { ADMIN_ROLES, MASTER_ROLES, reachOf } from './admin-reach.js';
+import { ADMIN_ROLES, MASTER_ROLES, reachOf, requireGroup, type Reach } from './admin-reach.js';
 import { policyOf } from './identity-deps.js';
 import { IpAllowList } from './ip-allow-list.js';
 import type { AdminDeps } from './member-admin-routes.js';
@@ -13,6 +13,7 @@ const AuditQuery = z.object({
   from: z.iso.datetime().optional(),
   to: z.iso.datetime().optional(),
   action: z.string().max(100).optional().describe('Only this action, such as member.created'),
+  nodeId: z.uuid().optional().describe('Only what happened in this group'),
   afterSeq: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
@@ -32,6 +33,15 @@ const Record = z.object({
 function view(record: AuditRecord) {
   const { tenantId: _tenant, prevHash: _prev, hash: _hash, ...rest } = record;
   return { ...rest, at: record.at.toISOString() };
+}
+
+/** The groups a report covers: the one asked for (in reach), else all the caller reaches. */
+function nodeFilter(reach: Reach, nodeId: string | undefined): { nodeIds?: string[] } {
+  if (nodeId !== undefined) {
+    requireGroup(reach, nodeId);
+    return { nodeIds: [nodeId] };
+  }
+  return reach.whole ? {} : { nodeIds: [...reach.groups] };
 }
 
 /** Registers the tenant policy (master roles) and the audit report (by reach). */
@@ -105,7 +115,7 @@ export function registerPolicyAdminRoutes(deps: AdminDeps): Disposable[] {
             ...(query.to ? { to: new Date(query.to) } : {}),
             ...(query.afterSeq !== undefined ? { afterSeq: query.afterSeq } : {}),
             ...(query.action ? { actions: [query.action] } : {}),
-            ...(reach.whole ? {} : { nodeIds: [...reach.groups] }),
+            ...nodeFilter(reach, query.nodeId),
             limit: query.limit,
           });
           return { body: { items: records.map(view) } };

@@ -8,29 +8,44 @@ import { digest } from './sign-in-token.js';
 import { countFailure, loadSignedIn, type SignedInMember } from './signed-in-member.js';
 import type { TotpSetup } from './totp.js';
 
-const EMAIL_CODE_LIFETIME_MS = 10 * 60_000;
-const EMAIL_RESEND_AFTER_MS = 30_000;
-const EMAIL_MAX_SENDS = 5;
+const CODE_LIFETIME_MS = 10 * 60_000;
+const RESEND_AFTER_MS = 30_000;
+const MAX_SENDS = 5;
 const MEMBER_TOTP = 'member-totp';
 const PENDING_TOTP = 'pending-totp';
+
+/** A code sent by e-mail or text message, kept only as its digest. */
+interface SentCode {
+  readonly hash: string;
+  readonly expiresAt: number;
+  readonly sentAt: number;
+  readonly sends: number;
+  /** At SMS setup: the number the code went to, stored once the code proves it. */
+  readonly phone?: string;
+}
+
+/** A factor whose codes the engine sends. */
+type SentMethod = 'email' | 'sms';
 
 /** What a sign-in keeps while a second-factor step is under way. */
 interface Pending {
   readonly totp?: string;
-  readonly email?: { hash: string; expiresAt: number; sentAt: number; sends: number };
+  readonly email?: SentCode;
+  readonly sms?: SentCode;
 }
 
 /** A code to check and what it is for. */
 export interface SecondFactorProof {
-  readonly method: 'totp' | 'email';
+  readonly method: 'totp' | SentMethod;
   readonly code: string;
   readonly ip: string;
 }
 
 /**
  * The second factor: TOTP (set up with a QR code, codes never accepted twice) or a code sent
- * by e-mail. Setting one up is the step a policy demands before the sign-in completes; proving
- * it completes the sign-in. Wrong codes count toward the lockout like wrong passwords.
+ * by e-mail or text message. Setting one up is the step a policy demands before the sign-in
+ * completes; proving it completes the sign-in. Wrong codes count toward the lockout like wrong
+ * passwords.
  */
 export class SecondFactorService {
   constructor(private readonly deps: IdentityDeps) {}
@@ -68,21 +83,8 @@ export class SecondFactorService {
     const caller = await loadSignedIn(this.deps, principal);
     const mailer = this.deps.mailer;
     if (!mailer) throw new TetherError('TETHER_E_FORBIDDEN', 'E-mail codes are not set up here');
-    this.requireEmailStep(caller);
-    const now = this.deps.clock.nowMs();
-    const previous = pendingOf(caller).email;
-    if (
-      previous &&
-      (now - previous.sentAt < EMAIL_RESEND_AFTER_MS || previous.sends >= EMAIL_MAX_SENDS)
-    ) {
-      throw new TetherError('TETHER_E_RATE_LIMITED');
-    }
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const email = { hash: digest(code), expiresAt: now + EMAIL_CODE_LIFETIME_MS, sentAt: now };
-    await this.setPending(caller, {
-      ...pendingOf(caller),
-      email: { ...email, sends: (previous?.sends ?? 0) + 1 },
-    });
+    this.requireSentStep(caller, 'email');
+    const code = await this.issueCode(caller, 'email');
     await mailer.send({
       to: caller.member.email,
       subject: `Your ${this.deps.issuer} sign-in code`,
@@ -93,10 +95,28 @@ export class SecondFactorService {
     return { sentTo: maskEmail(caller.member.email) };
   }
 
+  /**
+   * Sends a six-digit code by text message, with the e-mail code's limits. At setup it goes to
+   * `phone` (E.164), which is stored only once the code proves it; later it goes to the number
+   * on record and `phone` must be absent, so a password alone cannot send the code elsewhere.
+   */
+  async sendSmsCode(principal: Principal, phone?: string): Promise<{ sentTo: string }> {
+    const caller = await loadSignedIn(this.deps, principal);
+    const sms = this.deps.sms;
+    if (!sms) throw new TetherError('TETHER_E_FORBIDDEN', 'Text-message codes are not set up here');
+    this.requireSentStep(caller, 'sms');
+    const settingUp = caller.session.state === 'second-factor-setup-required';
+    const to = settingUp ? setupNumber(phone) : this.numberOnRecord(caller, phone);
+
+    const code = await this.issueCode(caller, 'sms', settingUp ? to : undefined);
+    await sms.send(to, `Your ${this.deps.issuer} sign-in code is ${code}. Valid for 10 minutes.`);
+    return { sentTo: maskPhone(to) };
+  }
+
   /** Proves the second factor; the sign-in completes. */
   async verify(principal: Principal, proof: SecondFactorProof): Promise<SignInState> {
     const caller = await loadSignedIn(this.deps, principal);
-    if (proof.method === 'email') return this.verifyEmail(caller, proof);
+    if (proof.method !== 'totp') return this.verifySent(caller, proof, proof.method);
     if (
       caller.session.state !== 'second-factor-required' ||
       caller.member.secondFactor !== 'totp'
@@ -116,19 +136,60 @@ export class SecondFactorService {
     return this.complete(caller, proof.ip, 'auth.second-factor.passed', 'totp');
   }
 
-  private async verifyEmail(caller: SignedInMember, proof: SecondFactorProof) {
-    this.requireEmailStep(caller);
-    const pending = pendingOf(caller).email;
+  private async verifySent(caller: SignedInMember, proof: SecondFactorProof, method: SentMethod) {
+    this.requireSentStep(caller, method);
+    const pending = pendingOf(caller)[method];
     const fresh = pending && pending.expiresAt > this.deps.clock.nowMs();
     const given = Buffer.from(digest(proof.code), 'hex');
     const same = fresh && timingSafeEqual(given, Buffer.from(pending.hash, 'hex'));
     if (!same) return this.wrongCode(caller);
+
     const settingUp = caller.session.state === 'second-factor-setup-required';
     if (settingUp) {
-      await caller.scope.members.updateCredentials(caller.member.id, { secondFactor: 'email' });
+      await caller.scope.members.updateCredentials(caller.member.id, {
+        secondFactor: method,
+        ...(method === 'sms' && pending.phone ? { phone: pending.phone } : {}),
+      });
     }
     const action = settingUp ? 'auth.second-factor.set-up' : 'auth.second-factor.passed';
-    return this.complete(caller, proof.ip, action, 'email');
+    return this.complete(caller, proof.ip, action, method);
+  }
+
+  /**
+   * Makes a code and keeps its digest in the sign-in before it goes out, so a code that reached
+   * the member always verifies. A send the gateway then refuses still counts toward the limits:
+   * it reached the gateway, and each one costs money (and invites SMS pumping).
+   */
+  private async issueCode(caller: SignedInMember, method: SentMethod, phone?: string) {
+    const now = this.deps.clock.nowMs();
+    const previous = pendingOf(caller)[method];
+    if (previous && (now - previous.sentAt < RESEND_AFTER_MS || previous.sends >= MAX_SENDS)) {
+      throw new TetherError('TETHER_E_RATE_LIMITED');
+    }
+
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const sent: SentCode = {
+      hash: digest(code),
+      expiresAt: now + CODE_LIFETIME_MS,
+      sentAt: now,
+      sends: (previous?.sends ?? 0) + 1,
+      ...(phone ? { phone } : {}),
+    };
+    await this.setPending(caller, { ...pendingOf(caller), [method]: sent });
+    return code;
+  }
+
+  private numberOnRecord(caller: SignedInMember, phone: string | undefined): string {
+    if (phone !== undefined) {
+      const line = 'body.phone: not accepted here; the code goes to the number on record';
+      throw new TetherError('TETHER_E_VALIDATION', line, { details: { field: 'body.phone' } });
+    }
+    const stored = caller.credentials.phone;
+    if (!stored) {
+      const line = 'No phone number is on record; ask an administrator to reset the second factor';
+      throw new TetherError('TETHER_E_FORBIDDEN', line);
+    }
+    return stored;
   }
 
   private requireSetup(caller: SignedInMember, method: SecondFactorMethod): void {
@@ -140,11 +201,12 @@ export class SecondFactorService {
     }
   }
 
-  private requireEmailStep(caller: SignedInMember): void {
+  private requireSentStep(caller: SignedInMember, method: SentMethod): void {
     const { state } = caller.session;
-    if (state === 'second-factor-setup-required') return this.requireSetup(caller, 'email');
-    if (state !== 'second-factor-required' || caller.member.secondFactor !== 'email') {
-      throw new TetherError('TETHER_E_VALIDATION', "method: e-mail is not this sign-in's step");
+    if (state === 'second-factor-setup-required') return this.requireSetup(caller, method);
+    if (state !== 'second-factor-required' || caller.member.secondFactor !== method) {
+      const name = method === 'email' ? 'e-mail' : 'SMS';
+      throw new TetherError('TETHER_E_VALIDATION', `method: ${name} is not this sign-in's step`);
     }
   }
 
@@ -199,4 +261,20 @@ function pendingOf(caller: SignedInMember): Pending {
 function maskEmail(email: string): string {
   const [local = '', domain = ''] = email.split('@');
   return `${local.slice(0, 1)}***@${domain}`;
+}
+
+/** E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
+export const E164 = /^\+[1-9]\d{6,14}$/;
+
+function setupNumber(phone: string | undefined): string {
+  if (phone === undefined || !E164.test(phone)) {
+    const line = 'body.phone: expected an E.164 number such as +4915112345678';
+    throw new TetherError('TETHER_E_VALIDATION', line, { details: { field: 'body.phone' } });
+  }
+  return phone;
+}
+
+/** `+4915112345678` → `+49••••••78`; the bullets do not tell the length. */
+function maskPhone(phone: string): string {
+  return `${phone.slice(0, 3)}••••••${phone.slice(-2)}`;
 }

@@ -4,7 +4,7 @@ import type { Member, SignInSession, TenantId } from '../contracts/storage-contr
 import { TetherError } from '../errors.js';
 import type { Credentials, RequestAuthenticator } from '../http/request-authenticator.js';
 import { audit, policyOf, type IdentityDeps } from './identity-deps.js';
-import { IpAllowList } from './ip-allow-list.js';
+import { addressAllowed } from './address-rules.js';
 import { digest, parseSignInToken } from './sign-in-token.js';
 import type { TenantPolicy } from './tenant-policy.js';
 
@@ -87,7 +87,7 @@ export class SessionAuthenticator implements RequestAuthenticator {
       const code = ended === 're-authentication-due' ? 'TETHER_E_REAUTH_REQUIRED' : undefined;
       throw new TetherError(code ?? 'TETHER_E_SESSION_EXPIRED');
     }
-    if (!IpAllowList.parse(policy.ipAllowList, 'ipAllowList').allows(ip)) {
+    if (!(await addressAllowed(this.deps.storage, found.tenantId, policy, member, ip))) {
       throw new TetherError('TETHER_E_IP_NOT_ALLOWED');
     }
   }

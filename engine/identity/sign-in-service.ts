@@ -9,6 +9,7 @@ import type {
 } from '../contracts/storage-contract.js';
 import { TetherError } from '../errors.js';
 import { audit, policyOf, type IdentityDeps } from './identity-deps.js';
+import { addressAllowed } from './address-rules.js';
 import { IpAllowList } from './ip-allow-list.js';
 import { passwordExpired } from './password-policy.js';
 import { digest, newCsrfToken, newSignInToken } from './sign-in-token.js';
@@ -77,6 +78,12 @@ export class SignInService {
     if (refusal || !proven) {
       await this.failed(tenant, member, request, refusal ?? 'wrong-password', policy);
       throw new TetherError('TETHER_E_SIGN_IN_FAILED');
+    }
+    // A group's own address list is checked once the password proved who is asking, so that
+    // it tells nothing about which accounts exist.
+    if (!(await addressAllowed(this.deps.storage, tenant.id, policy, current, request.ip))) {
+      await this.failed(tenant, current, request, 'address-not-allowed');
+      throw new TetherError('TETHER_E_IP_NOT_ALLOWED');
     }
     return this.succeeded(tenant, current, credentials, policy, request, proven);
   }
@@ -174,6 +181,7 @@ export class SignInService {
       tenantId: tenant.id,
       action: 'auth.sign-in.failed',
       actor,
+      ...(member?.groupId ? { nodeId: member.groupId } : {}),
       ip: request.ip,
       details: { reason, ...(attempts !== undefined ? { attempts } : {}) },
     });
@@ -222,6 +230,7 @@ export class SignInService {
       tenantId: tenant.id,
       action: 'auth.sign-in.succeeded',
       actor: { kind: 'member', id: member.id },
+      ...(member.groupId ? { nodeId: member.groupId } : {}),
       ip: request.ip,
       details: { state, client: request.client, with: proven === 'rehash' ? 'password' : proven },
     });

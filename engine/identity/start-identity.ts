@@ -6,6 +6,8 @@ import type { Disposable } from '../contracts/disposable.js';
 import { KeyStore } from '../contracts/key-store-contract.js';
 import type { Logger } from '../contracts/logger-contract.js';
 import { Mailer } from '../contracts/mailer-contract.js';
+import { SmsSender } from '../contracts/sms-sender-contract.js';
+import { Permission } from '../contracts/permission-contract.js';
 import type { Storage } from '../contracts/storage-contract.js';
 import { TenantCipher } from '../crypto/tenant-cipher.js';
 import type { ApiRegistry } from '../http/api-registry.js';
@@ -13,6 +15,7 @@ import { ApiKeyAuthenticator, presentsApiKey } from './api-key-authenticator.js'
 import { registerApiKeyRoutes } from './api-key-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerGroupAdminRoutes } from './group-admin-routes.js';
+import { GroupPermissionService } from './group-permission-service.js';
 import { registerMemberAdminRoutes } from './member-admin-routes.js';
 import type { CatalogueEntry } from './permission-catalogue.js';
 import { registerPolicyAdminRoutes } from './policy-admin-routes.js';
@@ -54,6 +57,7 @@ export function startIdentity(
     cipher: new TenantCipher(keys),
     totp: new Totp(),
     mailer: root.isBound(Mailer) ? root.get<Mailer>(Mailer) : undefined,
+    sms: root.isBound(SmsSender) ? root.get<SmsSender>(SmsSender) : undefined,
     logger: logger.child({ name: 'engine:identity' }),
     issuer: 'Tether',
   };
@@ -63,6 +67,7 @@ export function startIdentity(
     authenticate: (credentials, access) =>
       (presentsApiKey(credentials) ? apiKeys : sessions).authenticate(credentials, access),
   });
+  root.bind(Permission).toConstantValue(new GroupPermissionService(storage, catalogue));
   const admin = { api, storage, audit: deps.audit, clock: deps.clock };
   return [
     ...registerAuthRoutes({

@@ -23,7 +23,7 @@ export const TenantPolicySchema = z.object({
     .object({
       required: z.enum(['nobody', 'administrators', 'everyone']).default('nobody'),
       methods: z
-        .array(z.enum(['totp', 'email']))
+        .array(z.enum(['totp', 'email', 'sms']))
         .min(1)
         .default(['totp', 'email']),
     })

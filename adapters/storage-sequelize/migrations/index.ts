@@ -3,6 +3,7 @@ import * as initial from './0001-initial.js';
 import * as identity from './0002-identity.js';
 import * as organisation from './0003-organisation.js';
 import * as access from './0004-access.js';
+import * as groupAddresses from './0005-group-addresses.js';
 
 /** One schema change; names sort in the order they apply. */
 export interface Migration {
@@ -12,4 +13,10 @@ export interface Migration {
 }
 
 /** Every migration, oldest first. A new one is appended here, never inserted. */
-export const MIGRATIONS: readonly Migration[] = [initial, identity, organisation, access];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  identity,
+  organisation,
+  access,
+  groupAddresses,
+];

@@ -5,6 +5,15 @@ export interface Group {
   readonly parentId?: string;
   readonly name: string;
   readonly createdAt: Date;
+  /** Addresses its members may work from, on top of the tenant's list; absent: no limit. */
+  readonly ipAllowList?: readonly string[];
+}
+
+/** A rename, a move (`parentId: null`: to the top) or a new address list (null: none). */
+export interface GroupChange {
+  readonly name?: string;
+  readonly parentId?: string | null;
+  readonly ipAllowList?: readonly string[] | null;
 }
 
 /** What one group says about one permission; what it does not say it inherits. */

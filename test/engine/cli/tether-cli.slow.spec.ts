@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { MIGRATIONS } from '../../../adapters/storage-sequelize/migrations/index.js';
 import { sendRequest } from '../../../sdk/testing/https-request.js';
 import { runCli, startCli } from '../../support/cli-process.js';
 
@@ -68,10 +69,7 @@ describe('tether CLI', () => {
     const first = await runCli(['migrate', '--data-dir', 'd'], { cwd });
     expect(first.code, first.stderr).to.equal(0);
     expect(lines(first.stdout)).to.deep.equal([
-      'applied 0001-initial',
-      'applied 0002-identity',
-      'applied 0003-organisation',
-      'applied 0004-access',
+      ...MIGRATIONS.map((migration) => `applied ${migration.name}`),
       'database (sqlite) is up to date',
     ]);
     const second = await runCli(['migrate', '--data-dir', 'd'], { cwd });

@@ -23,6 +23,7 @@ const SAMPLE_BODIES: Readonly<Record<string, unknown>> = {
   changePassword: { newPassword: 'x' },
   confirmTotpSetup: { code: '123456' },
   verifySecondFactor: { method: 'totp', code: '123456' },
+  sendSmsCode: { phone: '+4915112345678' },
   createMember: { email: 'new@example.test', displayName: 'New', role: 'technician' },
   updateMember: { displayName: 'Renamed' },
   createGroup: { name: 'New group' },
