@@ -1,3 +1,4 @@
+import { AuditLog } from './audit-log-contract.js';
 import { Bus } from './bus-contract.js';
 import { Clock } from './clock-contract.js';
 import { Consent } from './consent-contract.js';
@@ -20,6 +21,7 @@ export const PLUGIN_CONTRACT_TOKENS: Readonly<Record<PluginContractName, symbol>
   Transport,
   Permission,
   Consent,
+  AuditLog,
   Recorder,
   FileTransfer,
 };

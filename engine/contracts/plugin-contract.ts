@@ -19,6 +19,7 @@ export type PluginContractName =
   | 'Transport'
   | 'Permission'
   | 'Consent'
+  | 'AuditLog'
   | 'Recorder'
   | 'FileTransfer';
 

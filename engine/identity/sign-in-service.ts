@@ -12,8 +12,9 @@ import { audit, policyOf, type IdentityDeps } from './identity-deps.js';
 import { addressAllowed } from './address-rules.js';
 import { IpAllowList } from './ip-allow-list.js';
 import { passwordExpired } from './password-policy.js';
-import { digest, newCsrfToken, newSignInToken } from './sign-in-token.js';
-import { secondFactorRequired, type TenantPolicy } from './tenant-policy.js';
+import { digest } from './sign-in-token.js';
+import { openSignIn, secondFactorState } from './open-sign-in.js';
+import type { TenantPolicy } from './tenant-policy.js';
 
 /** What a client sends to sign in. */
 export interface SignInRequest {
@@ -45,9 +46,7 @@ export function nextState(
   if (credentials.mustChangePassword || !credentials.passwordHash || expired) {
     return 'password-change-required';
   }
-  if (member.secondFactor !== 'none') return 'second-factor-required';
-  if (secondFactorRequired(policy, member.role)) return 'second-factor-setup-required';
-  return 'active';
+  return secondFactorState(member, policy);
 }
 
 /**
@@ -245,24 +244,16 @@ export class SignInService {
     policy: TenantPolicy,
     request: SignInRequest,
   ): Promise<SignInResult> {
-    const now = this.deps.clock.now();
-    const token = newSignInToken(tenant.id);
-    const csrfToken = request.client === 'browser' ? newCsrfToken() : undefined;
-    const session = await this.deps.storage.forTenant(tenant.id).signIns.create({
-      tokenHash: token.hash,
-      memberId: member.id,
-      client: request.client,
-      state,
-      ...(csrfToken ? { csrfHash: digest(csrfToken) } : {}),
-      createdAt: now,
-      lastSeenAt: now,
-      authenticatedAt: now,
-      expiresAt: new Date(now.getTime() + policy.session.idleMinutes * 60_000),
-      ip: request.ip,
-    });
+    const client = { kind: request.client, ip: request.ip };
+    const opened = await openSignIn(this.deps, tenant.id, member, state, policy, client);
     const methods = member.secondFactor !== 'none' ? [member.secondFactor] : [];
+    // Offer at setup only what this engine can deliver: no mail module, no e-mail codes.
+    const deliverable = (method: string) =>
+      method === 'totp' || (method === 'email' ? !!this.deps.mailer : !!this.deps.sms);
     const offered =
-      state === 'second-factor-setup-required' ? policy.secondFactor.methods : methods;
-    return { token: token.token, csrfToken, session, member, methods: offered };
+      state === 'second-factor-setup-required'
+        ? policy.secondFactor.methods.filter(deliverable)
+        : methods;
+    return { ...opened, member, methods: offered };
   }
 }

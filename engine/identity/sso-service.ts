@@ -3,9 +3,10 @@ import type { AuditActor } from '../contracts/audit-log-contract.js';
 import type { Member, SignInSession, SignInState, Tenant } from '../contracts/storage-contract.js';
 import { TetherError, type ErrorCode } from '../errors.js';
 import { audit, policyOf, type IdentityDeps } from './identity-deps.js';
+import { addressAllowed } from './address-rules.js';
 import { IpAllowList } from './ip-allow-list.js';
-import { digest, newCsrfToken, newSignInToken } from './sign-in-token.js';
-import { secondFactorRequired, type TenantPolicy } from './tenant-policy.js';
+import { openSignIn, secondFactorState } from './open-sign-in.js';
+import type { TenantPolicy } from './tenant-policy.js';
 
 /** How far the identity provider's clock may be from ours. */
 const CLOCK_SKEW_MS = 60_000;
@@ -149,6 +150,9 @@ export class SsoService {
     await this.useOnce(tenant, used.assertionId, used.keepUntil);
 
     const member = await this.memberFor(attempt, policy, profile.nameID);
+    if (!(await addressAllowed(this.deps.storage, tenant.id, policy, member, request.ip))) {
+      throw new SsoRefusal('address-not-allowed', 'TETHER_E_IP_NOT_ALLOWED');
+    }
     return this.open(tenant, member, policy, request);
   }
 
@@ -207,7 +211,7 @@ export class SsoService {
     return !minutes || this.deps.clock.nowMs() < member.lockedAt.getTime() + minutes * 60_000;
   }
 
-  // Like SignInService's private open(), for a browser only; SSO has no password step.
+  /** Opens a browser sign-in; SSO stands in for the password, so no password step follows. */
   private async open(
     tenant: Tenant,
     member: Member,
@@ -215,27 +219,17 @@ export class SsoService {
     request: SsoResponseRequest,
   ): Promise<SsoSignIn> {
     const now = this.deps.clock.now();
-    const state = ssoState(member, policy);
-    const token = newSignInToken(tenant.id);
-    const csrfToken = newCsrfToken();
+    const state = secondFactorState(member, policy);
+    const client = { kind: 'browser' as const, ip: request.ip };
+    const opened = await openSignIn(this.deps, tenant.id, member, state, policy, client);
+    const { token, session } = opened;
+    const csrfToken = opened.csrfToken as string;
     const scope = this.deps.storage.forTenant(tenant.id);
-    const session = await scope.signIns.create({
-      tokenHash: token.hash,
-      memberId: member.id,
-      client: 'browser',
-      state,
-      csrfHash: digest(csrfToken),
-      createdAt: now,
-      lastSeenAt: now,
-      authenticatedAt: now,
-      expiresAt: new Date(now.getTime() + policy.session.idleMinutes * 60_000),
-      ip: request.ip,
-    });
     if (state === 'active') await scope.members.updateCredentials(member.id, { lastSignInAt: now });
 
     await this.succeeded(tenant, member, state, request.ip);
     const redirectTo = request.relayState !== undefined ? safePath(request.relayState) : undefined;
-    return { token: token.token, csrfToken, session, member, redirectTo: redirectTo ?? '/' };
+    return { token, csrfToken, session, member, redirectTo: redirectTo ?? '/' };
   }
 
   private async succeeded(tenant: Tenant, member: Member, state: SignInState, ip: string) {
@@ -317,11 +311,6 @@ function samlFor(settings: SsoSettings, endpoints: SsoEndpoints): SAML {
 }
 
 /** SSO replaces the password: only the second-factor steps of `nextState` apply. */
-function ssoState(member: Member, policy: TenantPolicy): SignInState {
-  if (member.secondFactor !== 'none') return 'second-factor-required';
-  if (secondFactorRequired(policy, member.role)) return 'second-factor-setup-required';
-  return 'active';
-}
 
 /** When a bearer confirmation stops being live, or undefined when it is not live now. */
 function liveUntil(confirmation: Confirmation, nowMs: number): number | undefined {

@@ -56,13 +56,14 @@ describe('tether CLI', () => {
     );
   });
 
-  it('lists the sample plugins with their versions', async () => {
+  it('lists the built-in and sample plugins with their versions', async () => {
     const result = await runCli(['plugins', 'list'], { cwd });
     expect(result.code).to.equal(0);
     const rows = lines(result.stdout);
     expect(rows[0]).to.match(/^name\s+version\s+origin\s+state/);
     expect(rows.find((row) => row.startsWith('hello '))).to.match(/1\.0\.0\s+sample\s+ok/);
     expect(rows.some((row) => row.startsWith('tsyringe-greeter '))).to.equal(true);
+    expect(rows.find((row) => row.startsWith('audit-export '))).to.match(/1\.0\.0\s+built-in\s+ok/);
   });
 
   it('migrates a new database, then finds nothing to do', async () => {
