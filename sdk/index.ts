@@ -8,3 +8,4 @@ export { TetherError, isTetherError, type ErrorCode } from '../engine/errors.js'
 export { definePlugin } from './define-plugin.js';
 export { bridgeToTsyringe, PluginContextToken } from './tsyringe-bridge.js';
 export { z } from 'zod';
+export * from './crypto/index.js';

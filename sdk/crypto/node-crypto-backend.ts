@@ -1,0 +1,44 @@
+import { createCipheriv, createDecipheriv, createHash, hkdfSync } from 'node:crypto';
+import type { CryptoBackend } from './crypto-backend.js';
+
+const TAG_LENGTH = 16;
+
+function sealAes256Gcm(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  plaintext: Uint8Array,
+): Uint8Array {
+  const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LENGTH });
+  cipher.setAAD(aad);
+  return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+}
+
+function openAes256Gcm(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  sealed: Uint8Array,
+): Uint8Array | undefined {
+  const split = sealed.length - TAG_LENGTH;
+  const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LENGTH });
+  decipher.setAAD(aad);
+  decipher.setAuthTag(sealed.subarray(split));
+  const body = decipher.update(sealed.subarray(0, split));
+  try {
+    return Buffer.concat([body, decipher.final()]);
+  } catch {
+    // node:crypto reports a failed tag check only by throwing; the caller turns `undefined`
+    // into its own 'forged' reason, and the unauthenticated `body` is never returned.
+    return undefined;
+  }
+}
+
+/** {@link CryptoBackend} on node:crypto: OpenSSL's AES-256-GCM, SHA-256 and HKDF. */
+export const nodeCryptoBackend: CryptoBackend = {
+  sha256: (data) => createHash('sha256').update(data).digest(),
+  hkdfSha256: (ikm, salt, info, length) =>
+    new Uint8Array(hkdfSync('sha256', ikm, salt, info, length)),
+  sealAes256Gcm,
+  openAes256Gcm,
+};
