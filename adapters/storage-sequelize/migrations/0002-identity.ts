@@ -1,14 +1,8 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { ownedBy } from './columns.js';
 
 /** Credentials and state of members, sign-in sessions, tenant policies and the audit log. */
 export const name = '0002-identity';
-
-const tenantColumn = {
-  type: DataTypes.UUID,
-  allowNull: false,
-  references: { model: 'tenants', key: 'id' },
-  onDelete: 'CASCADE',
-};
 
 async function addMemberColumns(db: QueryInterface): Promise<void> {
   const columns = {
@@ -32,13 +26,8 @@ async function addMemberColumns(db: QueryInterface): Promise<void> {
 async function createSignIns(db: QueryInterface): Promise<void> {
   await db.createTable('sign_in_sessions', {
     id: { type: DataTypes.UUID, primaryKey: true },
-    tenant_id: tenantColumn,
-    member_id: {
-      type: DataTypes.UUID,
-      allowNull: false,
-      references: { model: 'members', key: 'id' },
-      onDelete: 'CASCADE',
-    },
+    tenant_id: ownedBy('tenants'),
+    member_id: ownedBy('members'),
     token_hash: { type: DataTypes.STRING(64), allowNull: false, unique: true },
     client: { type: DataTypes.STRING(16), allowNull: false },
     state: { type: DataTypes.STRING(32), allowNull: false },
@@ -56,7 +45,7 @@ async function createSignIns(db: QueryInterface): Promise<void> {
 
 async function createPolicies(db: QueryInterface): Promise<void> {
   await db.createTable('tenant_policies', {
-    tenant_id: { ...tenantColumn, primaryKey: true },
+    tenant_id: ownedBy('tenants', { primaryKey: true }),
     policy: { type: DataTypes.TEXT, allowNull: false },
     updated_at: { type: DataTypes.DATE, allowNull: false },
   });
@@ -64,7 +53,7 @@ async function createPolicies(db: QueryInterface): Promise<void> {
 
 async function createAudit(db: QueryInterface): Promise<void> {
   await db.createTable('audit_events', {
-    tenant_id: { ...tenantColumn, primaryKey: true },
+    tenant_id: ownedBy('tenants', { primaryKey: true }),
     seq: { type: DataTypes.BIGINT, primaryKey: true },
     at: { type: DataTypes.DATE, allowNull: false },
     action: { type: DataTypes.STRING(100), allowNull: false },
@@ -83,7 +72,7 @@ async function createAudit(db: QueryInterface): Promise<void> {
   });
   await db.addIndex('audit_events', ['tenant_id', 'at'], { name: 'audit_events_at' });
   await db.createTable('audit_heads', {
-    tenant_id: { ...tenantColumn, primaryKey: true },
+    tenant_id: ownedBy('tenants', { primaryKey: true }),
     seq: { type: DataTypes.BIGINT, allowNull: false },
     hash: { type: DataTypes.STRING(64), allowNull: false },
   });

@@ -1,14 +1,8 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { ownedBy } from './columns.js';
 
 /** Single sign-on ids of members, SAML assertions already used, and integrators' API keys. */
 export const name = '0004-access';
-
-const tenantColumn = {
-  type: DataTypes.UUID,
-  allowNull: false,
-  references: { model: 'tenants', key: 'id' },
-  onDelete: 'CASCADE',
-};
 
 export async function up({ context: db }: { context: QueryInterface }): Promise<void> {
   await db.addColumn('members', 'sso_id', { type: DataTypes.STRING(200), allowNull: true });
@@ -19,19 +13,14 @@ export async function up({ context: db }: { context: QueryInterface }): Promise<
   });
   await db.addIndex('members', ['tenant_id', 'sso_id'], { name: 'members_sso_id' });
   await db.createTable('sso_assertions', {
-    tenant_id: { ...tenantColumn, primaryKey: true },
+    tenant_id: ownedBy('tenants', { primaryKey: true }),
     assertion_id: { type: DataTypes.STRING(200), primaryKey: true },
     expires_at: { type: DataTypes.DATE, allowNull: false },
   });
   await db.createTable('api_keys', {
     id: { type: DataTypes.UUID, primaryKey: true },
-    tenant_id: tenantColumn,
-    member_id: {
-      type: DataTypes.UUID,
-      allowNull: false,
-      references: { model: 'members', key: 'id' },
-      onDelete: 'CASCADE',
-    },
+    tenant_id: ownedBy('tenants'),
+    member_id: ownedBy('members'),
     name: { type: DataTypes.STRING(200), allowNull: false },
     scopes: { type: DataTypes.TEXT, allowNull: false },
     key_hash: { type: DataTypes.STRING(64), allowNull: false, unique: true },
