@@ -65,6 +65,10 @@ export const ERROR_CATALOGUE = {
   TETHER_E_MAIL: spec(502, 'The mail could not be sent', false),
   TETHER_E_SMS: spec(502, 'The text message could not be sent', false),
   TETHER_E_AUDIT: spec(500, 'The audit log failed', false),
+  TETHER_E_JOIN_CODE: spec(404, 'The join code is wrong, used or expired'),
+  TETHER_E_SESSION_STATE: spec(409, 'The session cannot do that in its present state'),
+  TETHER_E_SESSION_TAKEN: spec(409, 'Another technician already picked up this session'),
+  TETHER_E_NOT_ADMITTED: spec(403, 'Not a participant of this session'),
 } as const satisfies Record<string, ErrorSpec>;
 
 /** A stable error code from the catalogue. */

@@ -1,25 +1,22 @@
 import type { PermissionId } from './permission-contract.js';
+import type { TenantId } from './storage-contract.js';
 
-/** What the end user answered to a consent prompt. */
-export type ConsentDecision = 'granted' | 'denied';
-
-/** One question put to the end user before an action. */
-export interface ConsentRequest {
-  readonly sessionId: string;
-  readonly permission: PermissionId;
-  /** The plain words shown to the end user, from the plugin's manifest. */
-  readonly prompt: string;
-}
+/** What the end user answered to a consent prompt, or `revoked` when they withdrew a grant. */
+export type ConsentDecision = 'granted' | 'denied' | 'revoked';
 
 /**
- * The end user's consent, the second yes of every action beyond chat. Promises: `ask` puts
- * the request to the end user (or answers from a standing single-prompt grant where the
- * technician's group allows one) and a revoked or ended session answers `denied`; `revokeAll`
- * withdraws every grant of the session at once. The end user's side enforces it again.
+ * The engine's record of the end user's consent: what the end user's side reported, permission
+ * by permission. It is a record, never a gate: the end user's side asks and enforces consent
+ * itself, from the technician's signed certificate, so a compromised engine cannot grant
+ * anything. Promises: `decisions` returns the latest report per permission; once the session
+ * ends every grant reads `revoked`.
  */
 export interface Consent {
-  ask(request: ConsentRequest): Promise<ConsentDecision>;
-  revokeAll(sessionId: string): Promise<void>;
+  /** The latest decision per permission for the session with public id `sessionRef`. */
+  decisions(
+    tenantId: TenantId,
+    sessionRef: string,
+  ): Promise<ReadonlyMap<PermissionId, ConsentDecision>>;
 }
 
 /** Token of the {@link Consent} contract. */

@@ -21,7 +21,9 @@ export type PluginContractName =
   | 'Consent'
   | 'AuditLog'
   | 'Recorder'
-  | 'FileTransfer';
+  | 'FileTransfer'
+  | 'Sessions'
+  | 'ContentCipher';
 
 /** A permission a plugin adds to the group matrix, with the end user's consent prompt if any. */
 export interface PermissionDeclaration {
