@@ -1,6 +1,7 @@
 import { BaseError, type Sequelize, type Transaction } from 'sequelize';
 import type { Logger } from '../../engine/contracts/logger-contract.js';
 import type {
+  SessionLocator,
   Storage,
   StorageUnit,
   TenantDirectory,
@@ -16,6 +17,8 @@ import { SequelizeSsoAssertionRepository } from './sso-assertion-repository.js';
 import { SequelizeGroupRepository } from './group-repository.js';
 import { SequelizeMemberRepository } from './member-repository.js';
 import { SequelizeSignInSessionRepository } from './sign-in-session-repository.js';
+import { SequelizeSessionLocator } from './session-locator.js';
+import { SequelizeSupportSessionRepository } from './support-session-repository.js';
 import { SequelizeTenantPolicyRepository } from './tenant-policy-repository.js';
 import { MigrationRunner } from './migration-runner.js';
 import { SequelizePluginRecordRepository } from './plugin-record-repository.js';
@@ -41,6 +44,7 @@ function unitOf(models: StorageModels, transaction?: Transaction): StorageUnit {
         audit: new SequelizeAuditRecordRepository(models, tenantId, transaction),
         ssoAssertions: new SequelizeSsoAssertionRepository(models, tenantId, transaction),
         apiKeys: new SequelizeApiKeyRepository(models, tenantId, transaction),
+        sessions: new SequelizeSupportSessionRepository(models, tenantId, transaction),
         pluginRecords(plugin) {
           if (!PLUGIN_NAME_PATTERN.test(plugin)) {
             throw new ProgrammerError(`bad plugin name ${plugin.slice(0, 120)}`);
@@ -55,6 +59,7 @@ function unitOf(models: StorageModels, transaction?: Transaction): StorageUnit {
 /** The Storage contract on Sequelize: SQLite, PostgreSQL or SQL Server. */
 export class SequelizeStorage implements Storage {
   readonly tenants: TenantDirectory;
+  readonly sessionLocator: SessionLocator;
   private readonly models: StorageModels;
   private readonly migrations: MigrationRunner;
   private readonly unit: StorageUnit;
@@ -69,6 +74,7 @@ export class SequelizeStorage implements Storage {
     this.migrations = new MigrationRunner(sequelize, dialect, logger);
     this.unit = unitOf(this.models);
     this.tenants = this.unit.tenants;
+    this.sessionLocator = new SequelizeSessionLocator(this.models);
   }
 
   forTenant(tenantId: TenantId): TenantScope {

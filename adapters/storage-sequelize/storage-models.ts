@@ -18,6 +18,8 @@ export interface StorageModels {
   readonly adminScopes: ModelStatic<Row>;
   readonly ssoAssertions: ModelStatic<Row>;
   readonly apiKeys: ModelStatic<Row>;
+  readonly supportSessions: ModelStatic<Row>;
+  readonly sessionParticipants: ModelStatic<Row>;
 }
 
 /** Defines the models on `sequelize`, matching the migrations. */
@@ -105,6 +107,7 @@ function defineIdentityModels(sequelize: Sequelize) {
     ...defineAuditModels(sequelize),
     ...defineOrganisationModels(sequelize),
     ...defineAccessModels(sequelize),
+    ...defineSessionModels(sequelize),
   };
 }
 
@@ -165,6 +168,53 @@ function defineAccessModels(sequelize: Sequelize) {
     { tableName: 'api_keys' },
   );
   return { ssoAssertions, apiKeys };
+}
+
+function defineSessionModels(sequelize: Sequelize) {
+  const text = (length: number) => ({ type: DataTypes.STRING(length), allowNull: true });
+  const date = () => ({ type: DataTypes.DATE, allowNull: true });
+  const uuid = () => ({ type: DataTypes.UUID, allowNull: true });
+  const supportSessions = sequelize.define<Row>(
+    'supportSession',
+    {
+      ref: { type: DataTypes.STRING(16), primaryKey: true },
+      guid: { type: DataTypes.STRING(32), allowNull: false },
+      tenantId: { type: DataTypes.UUID, allowNull: false },
+      state: { type: DataTypes.STRING(16), allowNull: false },
+      closeReason: text(40),
+      ownerMemberId: uuid(),
+      createdByMemberId: uuid(),
+      groupId: uuid(),
+      endUserName: text(200),
+      joinCodeHash: text(64),
+      joinCodeExpiresAt: date(),
+      joinCodeUsedAt: date(),
+      endUserLastSeenAt: date(),
+      endUserDisconnectedAt: date(),
+      relayedBytes: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 },
+      consent: { type: DataTypes.TEXT, allowNull: false, defaultValue: '{}' },
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+      updatedAt: { type: DataTypes.DATE, allowNull: false },
+      endedAt: date(),
+    },
+    { tableName: 'support_sessions' },
+  );
+  const sessionParticipants = sequelize.define<Row>(
+    'sessionParticipant',
+    {
+      sessionRef: { type: DataTypes.STRING(16), primaryKey: true },
+      participantId: { type: DataTypes.STRING(64), primaryKey: true },
+      tenantId: { type: DataTypes.UUID, allowNull: false },
+      role: { type: DataTypes.STRING(16), allowNull: false },
+      kind: { type: DataTypes.STRING(16), allowNull: false },
+      memberId: uuid(),
+      secretHash: text(64),
+      joinedAt: date(),
+      leftAt: date(),
+    },
+    { tableName: 'session_participants' },
+  );
+  return { supportSessions, sessionParticipants };
 }
 
 function defineAuditModels(sequelize: Sequelize) {

@@ -4,6 +4,10 @@ import type { GroupRepository } from './storage/group-repository.js';
 import type { MemberRepository } from './storage/member-repository.js';
 import type { PluginRecordRepository } from './storage/plugin-record-repository.js';
 import type { SignInSessionRepository } from './storage/sign-in-session-repository.js';
+import type {
+  SessionLocator,
+  SupportSessionRepository,
+} from './storage/support-session-repository.js';
 import type { TenantDirectory, TenantId } from './storage/tenant-directory.js';
 import type { TenantPolicyRepository } from './storage/tenant-policy-repository.js';
 
@@ -14,6 +18,7 @@ export * from './storage/member-repository.js';
 export * from './storage/paging.js';
 export * from './storage/plugin-record-repository.js';
 export * from './storage/sign-in-session-repository.js';
+export * from './storage/support-session-repository.js';
 export * from './storage/tenant-directory.js';
 export * from './storage/tenant-policy-repository.js';
 
@@ -27,6 +32,7 @@ export interface TenantScope {
   readonly audit: AuditRecordRepository;
   readonly ssoAssertions: SsoAssertionRepository;
   readonly apiKeys: ApiKeyRepository;
+  readonly sessions: SupportSessionRepository;
   /** The records of the plugin named `plugin`. */
   pluginRecords(plugin: string): PluginRecordRepository;
 }
@@ -47,6 +53,8 @@ export interface StorageUnit {
 export interface Storage extends StorageUnit {
   /** Which database is underneath. */
   readonly dialect: 'sqlite' | 'postgres' | 'mssql';
+  /** The cross-tenant session lookups, which reveal only where a session lives. */
+  readonly sessionLocator: SessionLocator;
   /** Applies pending migrations and returns their names, oldest first. */
   migrate(): Promise<string[]>;
   /** Names of the migrations not yet applied. */

@@ -1,0 +1,231 @@
+import { Op, type Transaction, type WhereOptions } from 'sequelize';
+import type { ConsentDecision } from '../../engine/contracts/consent-contract.js';
+import type { SupportSessionState } from '../../engine/contracts/sessions-contract.js';
+import type {
+  NewSupportSession,
+  Page,
+  PageRequest,
+  SessionListFilter,
+  SessionStateChange,
+  SupportSessionRecord,
+  SupportSessionRepository,
+  TenantId,
+} from '../../engine/contracts/storage-contract.js';
+import { afterCursor, pageLimit, toPage } from './paging.js';
+import { SessionParticipantStore } from './session-participant-store.js';
+import { guarded } from './storage-errors.js';
+import type { Row, StorageModels } from './storage-models.js';
+import { checkText, isUuid } from './text-checks.js';
+
+const QUEUED: readonly SupportSessionState[] = ['waiting', 'transferred'];
+const MAX_QUEUE = 500;
+
+function optionalDate(row: Row, field: string): Date | undefined {
+  const value = row.get(field) as Date | string | null;
+  return value === null || value === undefined ? undefined : new Date(value);
+}
+
+function optionalText(row: Row, field: string): string | undefined {
+  const value = row.get(field) as string | null;
+  return value === null || value === undefined ? undefined : value;
+}
+
+function toRecord(row: Row): SupportSessionRecord {
+  const fields = {
+    closeReason: optionalText(row, 'closeReason'),
+    ownerMemberId: optionalText(row, 'ownerMemberId'),
+    createdByMemberId: optionalText(row, 'createdByMemberId'),
+    groupId: optionalText(row, 'groupId'),
+    endUserName: optionalText(row, 'endUserName'),
+    joinCodeExpiresAt: optionalDate(row, 'joinCodeExpiresAt'),
+    joinCodeUsedAt: optionalDate(row, 'joinCodeUsedAt'),
+    endUserLastSeenAt: optionalDate(row, 'endUserLastSeenAt'),
+    endUserDisconnectedAt: optionalDate(row, 'endUserDisconnectedAt'),
+    endedAt: optionalDate(row, 'endedAt'),
+  };
+  const present = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+  return {
+    ref: row.get('ref') as string,
+    guid: row.get('guid') as string,
+    state: row.get('state') as SupportSessionState,
+    hasLiveCode: row.get('joinCodeHash') !== null,
+    relayedBytes: Number(row.get('relayedBytes')),
+    consent: JSON.parse(row.get('consent') as string) as Record<string, ConsentDecision>,
+    createdAt: new Date(row.get('createdAt') as Date),
+    updatedAt: new Date(row.get('updatedAt') as Date),
+    ...present,
+  };
+}
+
+/** The support sessions of one tenant; participants are kept by {@link SessionParticipantStore}. */
+export class SequelizeSupportSessionRepository
+  extends SessionParticipantStore
+  implements SupportSessionRepository
+{
+  constructor(models: StorageModels, tenantId: TenantId, transaction?: Transaction) {
+    super(models, tenantId, transaction);
+  }
+
+  async create(session: NewSupportSession): Promise<SupportSessionRecord> {
+    if (session.endUserName !== undefined) checkText('endUserName', session.endUserName, 200);
+    return guarded('support session', async () => {
+      const row = await this.models.supportSessions.create(
+        {
+          ...session,
+          tenantId: this.tenantId,
+          state: 'waiting',
+          relayedBytes: 0,
+          consent: '{}',
+          updatedAt: session.createdAt,
+        },
+        this.options(),
+      );
+      return toRecord(row);
+    });
+  }
+
+  findByRef(ref: string): Promise<SupportSessionRecord | undefined> {
+    return this.findOne({ ref });
+  }
+
+  findByGuid(guid: string): Promise<SupportSessionRecord | undefined> {
+    return this.findOne({ guid });
+  }
+
+  async list(filter: SessionListFilter, page?: PageRequest): Promise<Page<SupportSessionRecord>> {
+    const limit = pageLimit(page);
+    const visible = filter.all ? {} : await this.visibleTo(filter);
+    return guarded('support sessions', async () => {
+      const rows = await this.models.supportSessions.findAll({
+        where: {
+          [Op.and]: [
+            { tenantId: this.tenantId },
+            visible,
+            filter.state ? { state: filter.state } : {},
+            afterCursor('ref', page),
+          ],
+          tenantId: this.tenantId,
+        },
+        order: [['ref', 'ASC']],
+        limit: limit + 1,
+        ...this.options(),
+      });
+      return toPage(rows, limit, (row) => row.get('ref') as string, toRecord);
+    });
+  }
+
+  async queue(groupIds: readonly string[]): Promise<readonly SupportSessionRecord[]> {
+    const ids = groupIds.filter(isUuid);
+    if (ids.length === 0) return [];
+    return guarded('session queue', async () => {
+      const rows = await this.models.supportSessions.findAll({
+        where: {
+          tenantId: this.tenantId,
+          groupId: { [Op.in]: ids },
+          ownerMemberId: null,
+          state: { [Op.in]: [...QUEUED] },
+        },
+        order: [['createdAt', 'ASC']],
+        limit: MAX_QUEUE,
+        ...this.options(),
+      });
+      return rows.map(toRecord);
+    });
+  }
+
+  async changeState(ref: string, change: SessionStateChange): Promise<boolean> {
+    const { expected, patch } = change;
+    const where: Record<string, unknown> = {
+      tenantId: this.tenantId,
+      ref,
+      state: { [Op.in]: [...expected.states] },
+    };
+    if (expected.ownerMemberId !== undefined) where.ownerMemberId = expected.ownerMemberId;
+    const values: Record<string, unknown> = { ...patch };
+    if (patch.consent) values.consent = JSON.stringify(patch.consent);
+    // A closed session has no live code: the hash leaves so the digits can serve again.
+    if (patch.state === 'closed') values.joinCodeHash = null;
+    return this.updateWhere(where, values);
+  }
+
+  async useJoinCode(ref: string, codeHash: string, now: Date): Promise<boolean> {
+    return this.updateWhere(
+      {
+        tenantId: this.tenantId,
+        ref,
+        joinCodeHash: codeHash,
+        joinCodeExpiresAt: { [Op.gt]: now },
+        state: { [Op.ne]: 'closed' },
+      },
+      { joinCodeHash: null, joinCodeUsedAt: now, endUserLastSeenAt: now, updatedAt: now },
+    );
+  }
+
+  async touchEndUser(
+    ref: string,
+    seen: { readonly lastSeenAt: Date; readonly disconnectedAt?: Date | null },
+  ): Promise<void> {
+    const values: Record<string, unknown> = { endUserLastSeenAt: seen.lastSeenAt };
+    if (seen.disconnectedAt !== undefined) values.endUserDisconnectedAt = seen.disconnectedAt;
+    await this.updateWhere({ tenantId: this.tenantId, ref }, values);
+  }
+
+  async setEndUserName(ref: string, name: string): Promise<void> {
+    checkText('endUserName', name, 200);
+    await this.updateWhere({ tenantId: this.tenantId, ref }, { endUserName: name });
+  }
+
+  async addRelayedBytes(ref: string, bytes: number): Promise<void> {
+    if (!Number.isSafeInteger(bytes) || bytes <= 0) return;
+    await guarded('support session', () =>
+      this.models.supportSessions.increment('relayedBytes', {
+        by: bytes,
+        where: { tenantId: this.tenantId, ref },
+        ...this.options(),
+      }),
+    );
+  }
+
+  async recordConsent(ref: string, permission: string, decision: ConsentDecision) {
+    checkText('permission', permission, 100);
+    const session = await this.findByRef(ref);
+    if (!session || session.state === 'closed') return false;
+    const consent = JSON.stringify({ ...session.consent, [permission]: decision });
+    return this.updateWhere(
+      { tenantId: this.tenantId, ref, state: { [Op.ne]: 'closed' } },
+      { consent },
+    );
+  }
+
+  private async visibleTo(filter: SessionListFilter): Promise<WhereOptions> {
+    const refs = await this.refsOf(filter.memberId);
+    const groups = filter.groupIds.filter(isUuid);
+    const or: WhereOptions[] = [];
+    if (isUuid(filter.memberId)) {
+      or.push({ ownerMemberId: filter.memberId }, { createdByMemberId: filter.memberId });
+    }
+    if (groups.length > 0) or.push({ groupId: { [Op.in]: groups } });
+    if (refs.length > 0) or.push({ ref: { [Op.in]: [...refs] } });
+    return or.length > 0 ? { [Op.or]: or } : { ref: null };
+  }
+
+  private findOne(where: Record<string, string>): Promise<SupportSessionRecord | undefined> {
+    return guarded('support session', async () => {
+      const row = await this.models.supportSessions.findOne({
+        where: { tenantId: this.tenantId, ...where },
+        ...this.options(),
+      });
+      return row ? toRecord(row) : undefined;
+    });
+  }
+
+  private updateWhere(where: Record<string, unknown>, values: Record<string, unknown>) {
+    return guarded('support session', async () => {
+      const [changed] = await this.models.supportSessions.update(values, {
+        where,
+        ...this.options(),
+      });
+      return changed > 0;
+    });
+  }
+}
