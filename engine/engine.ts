@@ -24,6 +24,10 @@ import { SystemClock } from './kernel/system-clock.js';
 import { EngineMetrics } from './metrics/engine-metrics.js';
 import { discoverPlugins } from './plugin-host/plugin-catalog.js';
 import { PluginHost, type PluginStatus } from './plugin-host/plugin-host.js';
+import { ProgrammerError } from './errors.js';
+import type { SessionGatewayPort } from './sessions/session-port.js';
+import type { SessionSigningKey } from './sessions/session-signing-key.js';
+import { startSessions, type StartedSessions } from './sessions/start-sessions.js';
 import { DIST_ROOT, ENGINE_VERSION } from './version.js';
 
 /** How an engine is put together besides its settings. */
@@ -55,6 +59,8 @@ export class Engine {
   private host: PluginHost | undefined;
   private api: ApiRegistry | undefined;
   private server: Server | undefined;
+  private sessions: StartedSessions | undefined;
+  private ownUrl: string | undefined;
 
   constructor(
     readonly settings: EngineSettings,
@@ -102,6 +108,12 @@ export class Engine {
     for (const route of startIdentity(this.root, api, storage, this.options.logger, catalogue)) {
       this.resources.add(route);
     }
+    this.sessions = await startSessions(this.root, api, storage, this.options.logger, {
+      joinCodeMinutes: this.settings.joinCodeMinutes,
+      graceSeconds: this.settings.sessionGraceSeconds,
+      publicUrl: () => this.publicUrl(),
+    });
+    for (const item of this.sessions.disposables) this.resources.add(item);
     await this.startPlugins(api, metrics);
 
     const tls = await loadTlsIdentity(this.tlsSource(), this.logger);
@@ -109,8 +121,19 @@ export class Engine {
     const { server, port } = await listenTls(app, tls, this.settings.host, this.settings.port);
     this.server = server;
     const url = `https://${hostForUrl(this.settings.host)}:${port}`;
+    this.ownUrl = url;
     this.logger.info({ url, version: ENGINE_VERSION }, 'engine started');
     return { url, port, fingerprint: tls.fingerprint };
+  }
+
+  /** The sessions service as the gateway uses it; only once started. */
+  sessionGatewayPort(): SessionGatewayPort {
+    return this.started().gateway;
+  }
+
+  /** The engine's session signing key (loaded once at start from the key store). */
+  sessionSigningKey(): SessionSigningKey {
+    return this.started().signingKey;
   }
 
   /** What the plugin host made of each plugin. */
@@ -174,6 +197,17 @@ export class Engine {
       const count = this.host.report().filter((status) => status.state === state).length;
       metrics.plugins.set({ state }, count);
     }
+  }
+
+  private started(): StartedSessions {
+    if (!this.sessions) throw new ProgrammerError('the engine has not started its sessions');
+    return this.sessions;
+  }
+
+  /** The https URL end users reach: the setting, or the engine's own address. */
+  private publicUrl(): string {
+    const url = this.settings.publicUrl ?? this.ownUrl ?? '';
+    return url.replace(/\/+$/, '');
   }
 
   private tlsSource() {

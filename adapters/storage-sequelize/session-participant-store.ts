@@ -79,15 +79,21 @@ export abstract class SessionParticipantStore extends TransactionBound {
   }
 
   markJoined(ref: string, participantId: string, at: Date): Promise<boolean> {
-    return this.updateParticipant({ ...this.key(ref, participantId), joinedAt: null }, {
-      joinedAt: at,
-    });
+    return this.updateParticipant(
+      { ...this.key(ref, participantId), joinedAt: null },
+      {
+        joinedAt: at,
+      },
+    );
   }
 
   markLeft(ref: string, participantId: string, at: Date): Promise<boolean> {
-    return this.updateParticipant({ ...this.key(ref, participantId), leftAt: null }, {
-      leftAt: at,
-    });
+    return this.updateParticipant(
+      { ...this.key(ref, participantId), leftAt: null },
+      {
+        leftAt: at,
+      },
+    );
   }
 
   async refsOf(memberId: string): Promise<readonly string[]> {
@@ -109,7 +115,11 @@ export abstract class SessionParticipantStore extends TransactionBound {
   private updateParticipant(where: Record<string, unknown>, values: Record<string, unknown>) {
     return guarded('session participant', async () => {
       const [changed] = await this.models.sessionParticipants.update(values, {
-        where: { ...where, tenantId: this.tenantId, participantId: { [Op.eq]: where.participantId } },
+        where: {
+          ...where,
+          tenantId: this.tenantId,
+          participantId: { [Op.eq]: where.participantId },
+        },
         ...this.options(),
       });
       return changed > 0;

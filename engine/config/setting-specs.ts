@@ -117,6 +117,22 @@ export const SETTING_SPECS = {
     schema: list,
     default: [],
   },
+  publicUrl: {
+    describe: "The engine's https URL as end users reach it; the default is its own address",
+    schema: text.regex(/^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+      error: 'expected an https:// URL without query or fragment',
+    }),
+  },
+  joinCodeMinutes: {
+    describe: 'Minutes a session join code stays usable',
+    schema: integer(1, 1440),
+    default: 20,
+  },
+  sessionGraceSeconds: {
+    describe: 'Seconds an end user may be gone before the session closes',
+    schema: integer(10, 86_400),
+    default: 120,
+  },
   firstTenant: {
     describe: 'Name of the tenant made on first start',
     schema: text,

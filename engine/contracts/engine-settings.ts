@@ -24,6 +24,10 @@ export interface EngineSettings {
   readonly metricsToken?: string;
   /** Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges). */
   readonly trustedProxies: readonly string[];
+  /** The engine's https URL as end users reach it; absent: its own listening address. */
+  readonly publicUrl?: string;
+  readonly joinCodeMinutes: number;
+  readonly sessionGraceSeconds: number;
   readonly firstTenant: string;
   readonly firstAdminEmail: string;
   /** Per-module settings (`mailer-smtp`, ...), only from the config file's `moduleSettings`. */

@@ -34,4 +34,5 @@ export const BUILT_IN_PERMISSIONS: readonly CatalogueEntry[] = [
   entry('collaboration', 'Collaboration'),
   entry('single-prompt', 'A single prompt for all permissions'),
   entry('system-information', 'System information'),
+  entry('consent.single-prompt', 'End users may grant every permission with one prompt'),
 ];

@@ -40,6 +40,22 @@ export function startAudit(root: Container, storage: Storage, logger: Logger): A
   return audit;
 }
 
+/** What the identity services share, from the root container. */
+export function identityDepsOf(root: Container, storage: Storage, logger: Logger): IdentityDeps {
+  return {
+    storage,
+    audit: root.get<AuditLog>(AuditLog),
+    clock: root.get<Clock>(Clock),
+    hasher: new PasswordHasher(),
+    cipher: new TenantCipher(root.get<KeyStore>(KeyStore)),
+    totp: new Totp(),
+    mailer: root.isBound(Mailer) ? root.get<Mailer>(Mailer) : undefined,
+    sms: root.isBound(SmsSender) ? root.get<SmsSender>(SmsSender) : undefined,
+    logger: logger.child({ name: 'engine:identity' }),
+    issuer: 'Tether',
+  };
+}
+
 /** Puts sign-in together: the services, the request authenticator and the auth routes. */
 export function startIdentity(
   root: Container,
@@ -48,19 +64,7 @@ export function startIdentity(
   logger: Logger,
   catalogue: () => readonly CatalogueEntry[],
 ): Disposable[] {
-  const keys = root.get<KeyStore>(KeyStore);
-  const deps: IdentityDeps = {
-    storage,
-    audit: root.get<AuditLog>(AuditLog),
-    clock: root.get<Clock>(Clock),
-    hasher: new PasswordHasher(),
-    cipher: new TenantCipher(keys),
-    totp: new Totp(),
-    mailer: root.isBound(Mailer) ? root.get<Mailer>(Mailer) : undefined,
-    sms: root.isBound(SmsSender) ? root.get<SmsSender>(SmsSender) : undefined,
-    logger: logger.child({ name: 'engine:identity' }),
-    issuer: 'Tether',
-  };
+  const deps = identityDepsOf(root, storage, logger);
   const sessions = new SessionAuthenticator(deps);
   const apiKeys = new ApiKeyAuthenticator(deps);
   api.useAuthenticator({

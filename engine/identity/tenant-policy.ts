@@ -46,6 +46,12 @@ export const TenantPolicySchema = z.object({
       idpCertificate: z.string().min(100).max(20_000).optional(),
     })
     .prefault({}),
+  /** Support sessions: whether the engine keeps chat text (sent by the technician's side). */
+  sessions: z
+    .object({
+      chatText: z.enum(['store', 'omit']).default('store'),
+    })
+    .prefault({}),
   /** Addresses members may sign in from; empty: anywhere. */
   ipAllowList: z.array(z.string()).max(500).default([]),
 });

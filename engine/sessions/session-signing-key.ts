@@ -4,6 +4,11 @@ import {
   type ParticipantCertificateFields,
 } from '../../sdk/crypto/participant-certificate.js';
 import { toBase64 } from '../../sdk/crypto/bytes.js';
+import {
+  signAppletTicket,
+  type AppletTicket,
+  type AppletTicketFile,
+} from '../../sdk/session/applet-ticket.js';
 import type { KeyStore, SigningKeyPair } from '../contracts/key-store-contract.js';
 
 /** The key store id of the engine's Ed25519 session signing key. */
@@ -29,5 +34,10 @@ export class SessionSigningKey {
   /** A certificate over `fields`, signed now. */
   issue(fields: ParticipantCertificateFields): ParticipantCertificate {
     return signCertificate(this.pair.secretKey, fields);
+  }
+
+  /** The applet download of one session: `ticket` signed, for `verifyAppletTicket`. */
+  signTicket(ticket: AppletTicket): AppletTicketFile {
+    return signAppletTicket(this.pair.secretKey, ticket);
   }
 }

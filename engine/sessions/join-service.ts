@@ -1,0 +1,142 @@
+import type { SupportSessionRecord, TenantId } from '../contracts/storage-contract.js';
+import { TetherError } from '../errors.js';
+import type { AppletTicketFile } from '../../sdk/session/applet-ticket.js';
+import { AttemptLimiter } from './attempt-limiter.js';
+import {
+  endUserSecretHash,
+  joinCodeHash,
+  newEndUserParticipantId,
+  newEndUserSecret,
+  newSessionGuid,
+  newSessionRef,
+} from './session-secrets.js';
+import type { SessionService } from './session-service.js';
+import { auditSession, gatewayUrlOf, type SessionsDeps } from './sessions-deps.js';
+
+const CODE = /^\d{6}$/;
+const WRONG_CODES_PER_WINDOW = 10;
+const ARRIVALS_PER_WINDOW = 20;
+const WINDOW_MS = 10 * 60_000;
+
+/** What an end user gets on joining: the credentials for the gateway, shown only now. */
+export interface EndUserJoin {
+  readonly tenantId: TenantId;
+  readonly ref: string;
+  /** The session GUID. */
+  readonly sessionId: string;
+  readonly participantId: string;
+  readonly secret: string;
+  readonly engineKey: string;
+  readonly gatewayUrl: string;
+  /** The end user must connect by then, or the session closes (`connection-lost`). */
+  readonly expiresAt: string;
+}
+
+/**
+ * How end users get into a session: with a join code (single use, expiring, rate limited per
+ * address, every bad code the same TETHER_E_JOIN_CODE), or unasked into a group's queue.
+ */
+export class JoinService {
+  private readonly wrongCodes: AttemptLimiter;
+  private readonly arrivals: AttemptLimiter;
+
+  constructor(
+    private readonly deps: SessionsDeps,
+    private readonly sessions: SessionService,
+  ) {
+    this.wrongCodes = new AttemptLimiter(deps.clock, WRONG_CODES_PER_WINDOW, WINDOW_MS);
+    this.arrivals = new AttemptLimiter(deps.clock, ARRIVALS_PER_WINDOW, WINDOW_MS);
+  }
+
+  /** Uses up a join code; of two joins with one code exactly one gets in. */
+  async join(code: string, name: string | undefined, ip: string): Promise<EndUserJoin> {
+    this.wrongCodes.check(ip);
+    const hash = joinCodeHash(code);
+    const where = CODE.test(code)
+      ? await this.deps.storage.sessionLocator.byJoinCodeHash(hash)
+      : undefined;
+    const now = this.deps.clock.now();
+    const repo = where && this.deps.storage.forTenant(where.tenantId).sessions;
+    if (!where || !repo || !(await repo.useJoinCode(where.ref, hash, now))) {
+      this.wrongCodes.count(ip);
+      throw new TetherError('TETHER_E_JOIN_CODE');
+    }
+    const session = (await repo.findByRef(where.ref)) as SupportSessionRecord;
+    return this.seatEndUser(where.tenantId, session, name, ip, 'code');
+  }
+
+  /** The applet download: the same join, signed as a ticket for the applet to pin. */
+  async joinApplet(code: string, name: string | undefined, ip: string): Promise<AppletTicketFile> {
+    const joined = await this.join(code, name, ip);
+    return this.deps.signingKey.signTicket({
+      server: this.deps.settings.publicUrl(),
+      sessionId: joined.sessionId,
+      participantId: joined.participantId,
+      secret: joined.secret,
+      engineKey: joined.engineKey,
+      expiresAt: joined.expiresAt,
+    });
+  }
+
+  /** An end user arriving unasked: a new session waits in the group's queue. */
+  async arrive(groupId: string, name: string, ip: string): Promise<EndUserJoin> {
+    this.arrivals.check(ip);
+    this.arrivals.count(ip);
+    const tenantId = await this.deps.storage.sessionLocator.tenantOfGroup(groupId);
+    if (!tenantId) throw new TetherError('TETHER_E_NOT_FOUND', 'No such queue');
+    const session = await this.sessions.insert(tenantId, (now) => ({
+      ref: newSessionRef(),
+      guid: newSessionGuid(),
+      groupId,
+      endUserName: name,
+      endUserLastSeenAt: now,
+      createdAt: now,
+    }));
+    await auditSession(this.deps, {
+      tenantId,
+      action: 'session.created',
+      actor: { kind: 'anonymous', label: name },
+      session,
+      ip,
+      details: { by: 'queue arrival' },
+    });
+    this.deps.logger.info({ tenant: tenantId, session: session.ref }, 'session arrived in queue');
+    await this.deps.events.emit({ kind: 'created', tenantId, session });
+    const joined = await this.seatEndUser(tenantId, session, undefined, ip, 'queue');
+    await this.deps.machine.publishQueue(tenantId, session, 'arrived');
+    return joined;
+  }
+
+  private async seatEndUser(
+    tenantId: TenantId,
+    session: SupportSessionRecord,
+    name: string | undefined,
+    ip: string,
+    via: 'code' | 'queue',
+  ): Promise<EndUserJoin> {
+    const repo = this.deps.storage.forTenant(tenantId).sessions;
+    const participantId = newEndUserParticipantId();
+    const secret = newEndUserSecret();
+    await repo.putParticipant({
+      id: participantId,
+      sessionRef: session.ref,
+      role: 'end-user',
+      kind: 'end-user',
+      secretHash: endUserSecretHash(secret),
+    });
+    if (name) await repo.setEndUserName(session.ref, name);
+    const graceMs = this.deps.settings.graceSeconds * 1000;
+    const expiresAt = new Date(this.deps.clock.nowMs() + graceMs).toISOString();
+    this.deps.logger.info({ tenant: tenantId, session: session.ref, via, ip }, 'end user seated');
+    return {
+      tenantId,
+      ref: session.ref,
+      sessionId: session.guid,
+      participantId,
+      secret,
+      engineKey: this.deps.signingKey.publicKey(),
+      gatewayUrl: gatewayUrlOf(this.deps.settings.publicUrl()),
+      expiresAt,
+    };
+  }
+}

@@ -1,0 +1,258 @@
+import { fromBase64 } from '../../sdk/crypto/bytes.js';
+import type { JsonValue } from '../contracts/json-value.js';
+import type { Principal } from '../contracts/principal.js';
+import type { SupportSessionRecord, TenantId } from '../contracts/storage-contract.js';
+import { isTetherError, TetherError } from '../errors.js';
+import type { RequestAuthenticator } from '../http/request-authenticator.js';
+import { policyOf } from '../identity/identity-deps.js';
+import {
+  sessionControlTopic,
+  type Admission,
+  type AdmissionRequest,
+  type ConsentReportEvent,
+  type QueueWatch,
+  type SessionGatewayPort,
+} from './session-port.js';
+import {
+  END_USER_ID_PATTERN,
+  endUserSecretMatches,
+  technicianParticipantId,
+} from './session-secrets.js';
+import type { SessionService } from './session-service.js';
+import { auditSession, type SessionsDeps } from './sessions-deps.js';
+import { PresenceWriter } from './presence-writer.js';
+
+const GUID = /^[0-9a-f]{32}$/;
+const PERMISSION = /^[a-z0-9][a-z0-9.:_-]{0,99}$/;
+const SINGLE_PROMPT = 'consent.single-prompt';
+
+/**
+ * The sessions service as the gateway sees it: admission of both kinds of participant, their
+ * comings and goings, the end of a session from inside it, consent reports and byte counts.
+ * Every refusal of an admission is the same TETHER_E_NOT_ADMITTED, whatever the reason.
+ */
+export class SessionGateway implements SessionGatewayPort {
+  constructor(
+    private readonly deps: SessionsDeps,
+    private readonly sessions: SessionService,
+    private readonly authenticator: RequestAuthenticator,
+    private readonly presence: PresenceWriter,
+  ) {}
+
+  async admit(request: AdmissionRequest): Promise<Admission> {
+    try {
+      return await this.tryAdmit(request);
+    } catch (error) {
+      if (!isTetherError(error)) {
+        this.deps.logger.error({ err: error }, 'admission failed unexpectedly');
+      }
+      throw new TetherError('TETHER_E_NOT_ADMITTED');
+    }
+  }
+
+  async connected(admission: Admission): Promise<void> {
+    const { tenantId, sessionRef, participantId } = admission;
+    const repo = this.deps.storage.forTenant(tenantId).sessions;
+    if (admission.role === 'end-user') await this.presence.connected(admission);
+    const session = await repo.findByRef(sessionRef);
+    if (!session || session.state === 'closed') return;
+    if (await repo.markJoined(sessionRef, participantId, this.deps.clock.now())) {
+      await auditSession(this.deps, {
+        tenantId,
+        action: 'session.joined',
+        actor: actorOf(admission),
+        session,
+        details: { participantId, role: admission.role },
+      });
+      await this.deps.events.emit({ kind: 'joined', tenantId, session });
+    }
+    await this.activateIfReady(tenantId, session, admission);
+  }
+
+  async disconnected(admission: Admission): Promise<void> {
+    if (admission.role === 'end-user') await this.presence.disconnected(admission);
+  }
+
+  async seen(admission: Admission): Promise<void> {
+    if (admission.role === 'end-user') await this.presence.seen(admission);
+  }
+
+  async end(admission: Admission): Promise<void> {
+    const { tenantId, sessionRef } = admission;
+    const repo = this.deps.storage.forTenant(tenantId).sessions;
+    const session = await repo.findByRef(sessionRef);
+    if (!session || session.state === 'closed') return;
+    if (admission.role === 'technician' && session.ownerMemberId !== admission.memberId) {
+      await this.leave(tenantId, session, admission);
+      return;
+    }
+    const reason = admission.role === 'end-user' ? 'ended-by-end-user' : 'ended-by-technician';
+    await this.quietly(() => this.sessions.close(tenantId, session, reason, actorOf(admission)));
+  }
+
+  async report(admission: Admission, event: ConsentReportEvent, permission: string) {
+    if (admission.role !== 'end-user' || !PERMISSION.test(permission)) return;
+    const { tenantId, sessionRef } = admission;
+    const repo = this.deps.storage.forTenant(tenantId).sessions;
+    const decision = DECISIONS[event];
+    if (decision && !(await repo.recordConsent(sessionRef, permission, decision))) return;
+    const session = await repo.findByRef(sessionRef);
+    if (!session || (session.state === 'closed' && !decision)) return;
+    await auditSession(this.deps, {
+      tenantId,
+      action: event,
+      actor: actorOf(admission),
+      session,
+      details: { permission },
+    });
+    this.deps.logger.info({ tenant: tenantId, session: sessionRef, permission }, event);
+  }
+
+  countBytes(admission: Admission, bytes: number): void {
+    this.presence.countBytes(admission, bytes);
+  }
+
+  async watchQueues(token: string, clientIp: string): Promise<QueueWatch> {
+    try {
+      const principal = await this.technician(token, clientIp);
+      const members = this.deps.storage.forTenant(principal.tenantId).members;
+      const member = await members.findById(principal.memberId);
+      if (!member || member.disabled) throw new TetherError('TETHER_E_NOT_ADMITTED');
+      const groupIds = member.groupId ? [member.groupId] : [];
+      return { tenantId: principal.tenantId, memberId: member.id, groupIds };
+    } catch {
+      throw new TetherError('TETHER_E_NOT_ADMITTED');
+    }
+  }
+
+  private async tryAdmit(request: AdmissionRequest): Promise<Admission> {
+    if (!GUID.test(request.sessionId) || !fromBase64(request.boxKey, 32)) throw refused();
+    const where = await this.deps.storage.sessionLocator.byGuid(request.sessionId);
+    if (!where) throw refused();
+    const repo = this.deps.storage.forTenant(where.tenantId).sessions;
+    const session = await repo.findByRef(where.ref);
+    if (!session || session.state === 'closed') throw refused();
+    const { credentials } = request;
+    if (credentials.kind === 'end-user') {
+      if (!END_USER_ID_PATTERN.test(credentials.participantId)) throw refused();
+      const seat = await repo.findParticipant(session.ref, credentials.participantId);
+      const valid =
+        seat?.role === 'end-user' &&
+        seat.secretHash !== undefined &&
+        typeof credentials.secret === 'string' &&
+        endUserSecretMatches(credentials.secret, seat.secretHash);
+      if (!valid) throw refused();
+      return this.admission(where.tenantId, session, seat.id, 'end-user');
+    }
+    return this.admitTechnician(where.tenantId, session, credentials.token, request.clientIp);
+  }
+
+  private async admitTechnician(
+    tenantId: TenantId,
+    session: SupportSessionRecord,
+    token: string,
+    ip: string,
+  ): Promise<Admission> {
+    const principal = await this.technician(token, ip);
+    if (principal.tenantId !== tenantId) throw refused();
+    const participantId = technicianParticipantId(principal.memberId);
+    const seat = await this.deps.storage
+      .forTenant(tenantId)
+      .sessions.findParticipant(session.ref, participantId);
+    const owner = session.ownerMemberId === principal.memberId;
+    const collaborator = seat?.kind === 'collaborator' && seat.leftAt === undefined;
+    if (!seat || seat.leftAt !== undefined || !(owner || collaborator)) throw refused();
+    const granted = await this.deps.permission.groupPermissions(tenantId, principal.memberId);
+    const policy = await policyOf(this.deps.storage, tenantId);
+    return this.admission(tenantId, session, participantId, 'technician', {
+      memberId: principal.memberId,
+      permissions: [...granted].sort(),
+      policy: { singlePrompt: granted.has(SINGLE_PROMPT), chatText: policy.sessions.chatText },
+    });
+  }
+
+  /** The sign-in behind a token, checked exactly as the API checks a bearer token. */
+  private technician(token: string, ip: string): Promise<Principal> {
+    if (typeof token !== 'string' || token.length > 200) throw refused();
+    return this.authenticator.authenticate(
+      { authorization: `Bearer ${token}`, method: 'GET', ip },
+      'signed-in',
+    );
+  }
+
+  private admission(
+    tenantId: TenantId,
+    session: SupportSessionRecord,
+    participantId: string,
+    role: Admission['role'],
+    technician: {
+      memberId?: string;
+      permissions?: string[];
+      policy?: { [key: string]: JsonValue };
+    } = {},
+  ): Admission {
+    return {
+      tenantId,
+      sessionId: session.guid,
+      sessionRef: session.ref,
+      participantId,
+      role,
+      ...technician,
+      state: session.state,
+    };
+  }
+
+  /** The end user's arrival makes an owned session active; so does a new owner's. */
+  private async activateIfReady(
+    tenantId: TenantId,
+    session: SupportSessionRecord,
+    admission: Admission,
+  ): Promise<void> {
+    const endUserArrives = admission.role === 'end-user' && session.state === 'waiting';
+    const ownerArrives =
+      admission.role === 'technician' &&
+      session.state === 'transferred' &&
+      session.ownerMemberId === admission.memberId;
+    if (!session.ownerMemberId || !(endUserArrives || ownerArrives)) return;
+    await this.quietly(() => this.deps.machine.transition(tenantId, session, { kind: 'connect' }));
+  }
+
+  /** A collaborator who ends the session only leaves it. */
+  private async leave(tenantId: TenantId, session: SupportSessionRecord, admission: Admission) {
+    const repo = this.deps.storage.forTenant(tenantId).sessions;
+    if (!(await repo.markLeft(session.ref, admission.participantId, this.deps.clock.now()))) {
+      return;
+    }
+    await this.deps.bus.publish(sessionControlTopic(session.guid), {
+      t: 'removed',
+      participantId: admission.participantId,
+    });
+    this.deps.logger.info({ tenant: tenantId, session: session.ref }, 'collaborator left');
+  }
+
+  /** A session that another node changed meanwhile is not an error for the gateway. */
+  private async quietly(work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (isTetherError(error) && error.code === 'TETHER_E_SESSION_STATE') return;
+      throw error;
+    }
+  }
+}
+
+const DECISIONS: Partial<Record<ConsentReportEvent, 'granted' | 'denied' | 'revoked'>> = {
+  'consent.granted': 'granted',
+  'consent.denied': 'denied',
+  'consent.revoked': 'revoked',
+};
+
+function refused(): TetherError {
+  return new TetherError('TETHER_E_NOT_ADMITTED');
+}
+
+function actorOf(admission: Admission) {
+  return admission.role === 'technician'
+    ? { kind: 'member' as const, id: admission.memberId }
+    : { kind: 'anonymous' as const, label: admission.participantId };
+}
