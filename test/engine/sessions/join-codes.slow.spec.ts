@@ -26,7 +26,7 @@ describe('join codes', function () {
   });
   afterEach(() => world?.engine.stop());
 
-  it('lets in exactly one end user per code, and the answer carries gateway credentials', async () => {
+  it('lets one end user in per code, with credentials for the gateway', async () => {
     const made = await createSession(world, world.alice);
     const first = await join(world, made.joinCode, 'Dana');
     expect(first.status, first.text).to.equal(200);
@@ -65,7 +65,7 @@ describe('join codes', function () {
     expect(new Set(bodies).size, bodies.join('\n')).to.equal(1);
   });
 
-  it('refuses an address after ten wrong codes, even the right code, until the window passes', async () => {
+  it('refuses an address after ten wrong codes, even a right one, for the window', async () => {
     const made = await createSession(world, world.alice);
     const headers = from();
     const wrong = otherCode(made.joinCode);

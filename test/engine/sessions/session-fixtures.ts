@@ -137,7 +137,9 @@ export async function recordBus(
   const bus = world.engine.engine.root.get<Bus>(Bus);
   const messages: { topic: string; message: unknown }[] = [];
   const subscriptions = await Promise.all(
-    topics.map((topic) => bus.subscribe(topic, (message) => void messages.push({ topic, message }))),
+    topics.map((topic) =>
+      bus.subscribe(topic, (message) => void messages.push({ topic, message })),
+    ),
   );
   return {
     messages,

@@ -57,8 +57,11 @@ describe('the sessions service as the gateway port', function () {
     token: tokenOf(headers),
   });
   const detail = async (ref: string) =>
-    (await world.engine.request(`/api/v1/sessions/${ref}`, { headers: world.master }))
-      .json as { state: string; closeReason?: string; consent: Record<string, string> };
+    (await world.engine.request(`/api/v1/sessions/${ref}`, { headers: world.master })).json as {
+      state: string;
+      closeReason?: string;
+      consent: Record<string, string>;
+    };
 
   async function expectRefused(attempt: Promise<unknown>): Promise<void> {
     try {
@@ -131,7 +134,7 @@ describe('the sessions service as the gateway port', function () {
     await expectRefused(port.admit(request(made.sessionId, endUser(joined))));
   });
 
-  it('admits the owner with their permissions and policy, and refuses other technicians', async () => {
+  it('admits the owner with permissions and policy, not other technicians', async () => {
     await setPolicy(world.engine, { sessions: { chatText: 'omit' } });
     const { made } = await joinedSession();
     const owner = await port.admit(request(made.sessionId, technician(world.alice.headers)));
@@ -178,7 +181,7 @@ describe('the sessions service as the gateway port', function () {
     }
   });
 
-  it('refuses the former owner after a transfer and admits the new one, making it active', async () => {
+  it('refuses the former owner after a transfer; the new one makes it active', async () => {
     const { made, joined } = await joinedSession();
     const user = await port.admit(request(made.sessionId, endUser(joined)));
     await port.connected(user);
@@ -243,7 +246,7 @@ describe('the sessions service as the gateway port', function () {
     await expectRefused(port.watchQueues('nonsense', '127.0.0.1'));
   });
 
-  it('tells plugins of session events through the Sessions contract, without the GUID', async () => {
+  it('tells plugins of session events through Sessions, without the GUID', async () => {
     const sessions = world.engine.engine.root.get<Sessions>(Sessions);
     const heard: SupportSessionEvent[] = [];
     const listening = sessions.onEvent((event) => heard.push(event));

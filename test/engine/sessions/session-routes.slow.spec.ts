@@ -24,7 +24,7 @@ describe('session routes', function () {
   });
   after(() => world?.engine.stop());
 
-  it('makes a waiting session with a six-digit code, a GUID and a join URL without the code', async () => {
+  it('makes a waiting session: six-digit code, GUID, a join URL without the code', async () => {
     const made = await createSession(world, world.alice, { endUserName: 'Dana' });
     expect(made.id).to.match(/^S[A-Z2-7]{10}$/);
     expect(made.sessionId).to.match(/^[0-9a-f]{32}$/);
@@ -35,7 +35,7 @@ describe('session routes', function () {
     expect(minutes).to.be.within(19.9, 20.1);
   });
 
-  it('lists sessions without GUID, code or secret, and shows the GUID only to the owner', async () => {
+  it('lists sessions without GUID, code or secret; the GUID only to the owner', async () => {
     const made = await createSession(world, world.alice);
     const joined = (await join(world, made.joinCode)).json as JoinedBody;
     for (const who of [world.alice, world.bob, { headers: world.master }]) {
@@ -87,7 +87,7 @@ describe('session routes', function () {
     }
   });
 
-  it('puts arrivals in the group queue, tells watchers, and lets one technician pick up', async () => {
+  it('queues arrivals, tells watchers, and lets one technician pick up', async () => {
     const topic = queueTopic(world.engine.firstStart!.tenantId, world.groupId);
     const bus = await recordBus(world, [topic]);
     try {
@@ -129,7 +129,7 @@ describe('session routes', function () {
     expectError(answer, 404, 'TETHER_E_NOT_FOUND');
   });
 
-  it('transfers to a member: the old owner is removed on the bus and loses the session', async () => {
+  it('transfers to a member: the old owner is removed and loses the session', async () => {
     const made = await createSession(world, world.alice);
     const bus = await recordBus(world, [sessionControlTopic(made.sessionId)]);
     try {
