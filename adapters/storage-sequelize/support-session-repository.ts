@@ -48,7 +48,7 @@ function toRecord(row: Row): SupportSessionRecord {
     ref: row.get('ref') as string,
     guid: row.get('guid') as string,
     state: row.get('state') as SupportSessionState,
-    hasLiveCode: row.get('joinCodeHash') !== null,
+    hasLiveCode: typeof row.get('joinCodeHash') === 'string',
     relayedBytes: Number(row.get('relayedBytes')),
     consent: JSON.parse(row.get('consent') as string) as Record<string, ConsentDecision>,
     createdAt: new Date(row.get('createdAt') as Date),

@@ -7,6 +7,7 @@ import { credentialSpecs } from './credential-specs.js';
 import { memberSpecs } from './member-specs.js';
 import { pluginRecordSpecs } from './plugin-record-specs.js';
 import { policySpecs } from './policy-specs.js';
+import { sessionSpecs } from './session-specs.js';
 import { signInSpecs } from './sign-in-specs.js';
 import {
   ALL_MIGRATIONS,
@@ -139,5 +140,6 @@ export function storageSuite(makeFixture: () => StorageFixture): void {
     pluginRecordSpecs(context);
     transactionSpecs(context);
     tenantGuardSpecs(context);
+    sessionSpecs(context);
   });
 }
