@@ -15,7 +15,7 @@ export class OriginPolicy {
     const bracketed = host.includes(':') ? `[${host}]` : host;
     const own = [`https://${bracketed}:${port}`];
     if (host === '127.0.0.1' || host === '::1') own.push(`https://localhost:${port}`);
-    return own;
+    return own.map((origin) => new URL(origin).origin);
   }
 
   /** True when a page of `origin` may open a connection; undefined means no Origin header. */

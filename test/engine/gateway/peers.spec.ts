@@ -127,7 +127,7 @@ describe('gateway peers', () => {
     });
   }
 
-  it('forwards state changes and closes every connection 4100 when the session closes', async () => {
+  it('forwards state changes and closes all 4100 when the session closes', async () => {
     const a = await user(0);
     expect((await a.client.next('state')).state).to.equal('active');
     const b = await tech(1);
