@@ -141,7 +141,7 @@ export const SETTING_SPECS = {
     default: 'admin@localhost',
   },
   gatewayOrigins: {
-    describe: 'Web origins besides the engine\'s own whose pages may open the session gateway',
+    describe: "Web origins besides the engine's own whose pages may open the session gateway",
     schema: origins,
     default: [],
   },
