@@ -1,13 +1,18 @@
 import 'reflect-metadata';
+import type { IncomingMessage } from 'node:http';
 import type { Server } from 'node:https';
 import path from 'node:path';
 import { Container } from 'inversify';
+import { Bus } from './contracts/bus-contract.js';
 import { Clock } from './contracts/clock-contract.js';
 import type { EngineSettings } from './contracts/engine-settings.js';
 import { Logger } from './contracts/logger-contract.js';
 import { Storage } from './contracts/storage-contract.js';
 import type { Context } from 'koa';
 import type { AuditLog } from './contracts/audit-log-contract.js';
+import { ProgrammerError, TetherError } from './errors.js';
+import { OriginPolicy } from './gateway/origin-policy.js';
+import { SessionGateway } from './gateway/session-gateway.js';
 import { ApiRegistry, type RegisteredRoute } from './http/api-registry.js';
 import { clientAddress } from './identity/client-address.js';
 import { IpAllowList } from './identity/ip-allow-list.js';
@@ -24,7 +29,6 @@ import { SystemClock } from './kernel/system-clock.js';
 import { EngineMetrics } from './metrics/engine-metrics.js';
 import { discoverPlugins } from './plugin-host/plugin-catalog.js';
 import { PluginHost, type PluginStatus } from './plugin-host/plugin-host.js';
-import { ProgrammerError } from './errors.js';
 import type { SessionGatewayPort } from './sessions/session-port.js';
 import type { SessionSigningKey } from './sessions/session-signing-key.js';
 import { startSessions, type StartedSessions } from './sessions/start-sessions.js';
@@ -61,6 +65,7 @@ export class Engine {
   private server: Server | undefined;
   private sessions: StartedSessions | undefined;
   private ownUrl: string | undefined;
+  private gateway: SessionGateway | undefined;
 
   constructor(
     readonly settings: EngineSettings,
@@ -120,6 +125,7 @@ export class Engine {
     const app = createHttpApp(api, metrics, this.options.logger.child({ name: 'engine:http' }));
     const { server, port } = await listenTls(app, tls, this.settings.host, this.settings.port);
     this.server = server;
+    this.startGateway(server, port, metrics);
     const url = `https://${hostForUrl(this.settings.host)}:${port}`;
     this.ownUrl = url;
     this.logger.info({ url, version: ENGINE_VERSION }, 'engine started');
@@ -154,9 +160,32 @@ export class Engine {
   /** Stops plugins, then the server, then the modules; each step runs even if one before fails. */
   async stop(reason = 'stopped'): Promise<void> {
     await this.host?.stop();
+    await this.gateway?.stop();
     await this.closeServer();
     await this.resources.dispose();
     this.logger.info({ reason }, 'engine stopped');
+  }
+
+  /** The WebSocket gateway on the server just listening; it stops before the server closes. */
+  private startGateway(server: Server, port: number, metrics: EngineMetrics): void {
+    if (!this.root.isBound(Bus)) {
+      throw new TetherError('TETHER_E_CONFIG', 'the gateway needs a bus module (bus-memory)');
+    }
+    const { host, gatewayOrigins, gatewayPingSeconds, gatewayMaxFrameBytes } = this.settings;
+    const gateway = new SessionGateway({
+      server,
+      bus: this.root.get<Bus>(Bus),
+      port: () => this.sessionGatewayPort(),
+      signingKey: () => this.sessionSigningKey(),
+      logger: this.options.logger,
+      metrics,
+      origins: [...OriginPolicy.ownOrigins(host, port), ...gatewayOrigins],
+      pingSeconds: gatewayPingSeconds,
+      maxFrameBytes: gatewayMaxFrameBytes,
+      clientIp: requestIpOf(this.settings),
+    });
+    gateway.start();
+    this.gateway = gateway;
   }
 
   private async firstStart(storage: Storage, audit: AuditLog): Promise<void> {
@@ -240,6 +269,19 @@ function clientIpOf(settings: EngineSettings): (ctx: Context) => string {
       ctx.get('x-forwarded-for') || undefined,
       proxies,
     );
+}
+
+/** The same rule for a WebSocket upgrade request. */
+function requestIpOf(settings: EngineSettings): (request: IncomingMessage) => string {
+  const proxies = IpAllowList.parse(settings.trustedProxies, 'trustedProxies');
+  return (request) => {
+    const forwarded = request.headers['x-forwarded-for'];
+    return clientAddress(
+      request.socket.remoteAddress ?? '',
+      (Array.isArray(forwarded) ? forwarded.join(',') : forwarded) || undefined,
+      proxies,
+    );
+  };
 }
 
 function hostForUrl(host: string): string {

@@ -37,6 +37,19 @@ const databaseUrl = text.refine((value) => /^(sqlite|postgres|postgresql|mssql):
   error: 'expected a sqlite:, postgres:// or mssql:// URL',
 });
 
+const origins = list.refine((values) => values.every(isOrigin), {
+  error: 'expected a comma-separated list of origins such as https://console.example.com',
+});
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
 const email = text.regex(/^[^\s@]+@[^\s@]+$/, { error: 'expected an e-mail address' });
 
 /** Every setting of the engine, in the order `--help` and the README list them. */
@@ -142,6 +155,21 @@ export const SETTING_SPECS = {
     describe: 'E-mail of the master administrator made on first start',
     schema: email,
     default: 'admin@localhost',
+  },
+  gatewayOrigins: {
+    describe: "Web origins besides the engine's own whose pages may open the session gateway",
+    schema: origins,
+    default: [],
+  },
+  gatewayPingSeconds: {
+    describe: 'Seconds between keepalive pings on gateway connections (at most 30)',
+    schema: integer(1, 30),
+    default: 25,
+  },
+  gatewayMaxFrameBytes: {
+    describe: 'Largest gateway message; a bigger one closes the connection with 1009',
+    schema: integer(1024, 64 * 1024 * 1024),
+    default: 1024 * 1024 + 256,
   },
 } as const satisfies Record<string, SettingSpec>;
 

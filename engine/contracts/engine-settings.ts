@@ -30,6 +30,12 @@ export interface EngineSettings {
   readonly sessionGraceSeconds: number;
   readonly firstTenant: string;
   readonly firstAdminEmail: string;
+  /** Origins besides the engine's own whose pages may open the gateway (`https://host[:port]`). */
+  readonly gatewayOrigins: readonly string[];
+  /** Seconds between gateway keepalive pings, 1 to 30. */
+  readonly gatewayPingSeconds: number;
+  /** Largest gateway message in bytes (ws closes bigger ones with 1009). */
+  readonly gatewayMaxFrameBytes: number;
   /** Per-module settings (`mailer-smtp`, ...), only from the config file's `moduleSettings`. */
   readonly moduleSettings: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Per-plugin settings, only from the config file's `pluginSettings` object. */

@@ -31,6 +31,29 @@ export class EngineMetrics {
     registers: [this.registry],
   });
 
+  /** Open gateway connections by kind (`pending` until admitted, then the role or `watcher`). */
+  readonly gatewayConnections = new Gauge({
+    name: 'tether_gateway_connections',
+    help: 'Open gateway connections by kind',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+
+  /** Bytes of frames the gateway relayed (what the senders sent, envelopes excluded). */
+  readonly gatewayRelayedBytes = new Counter({
+    name: 'tether_gateway_relayed_bytes_total',
+    help: 'Bytes of frames relayed by the gateway',
+    registers: [this.registry],
+  });
+
+  /** Gateway connections closed, by close code. */
+  readonly gatewayCloses = new Counter({
+    name: 'tether_gateway_closes_total',
+    help: 'Gateway connections closed, by close code',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tether_' });
   }

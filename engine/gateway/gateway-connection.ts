@@ -1,0 +1,418 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { WebSocket, type RawData } from 'ws';
+import type { Logger } from '../contracts/logger-contract.js';
+import { isTetherError } from '../errors.js';
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
+import type { SessionSigningKey } from '../sessions/session-signing-key.js';
+import {
+  queueTopic,
+  type Admission,
+  type SessionControlMessage,
+  type SessionGatewayPort,
+} from '../sessions/session-port.js';
+import type { ParticipantCertificate } from '../../sdk/crypto/participant-certificate.js';
+import {
+  CERTIFICATE_LIFETIME_MS,
+  CLOSE,
+  closeText,
+  MAX_TEXT_BYTES,
+  parseClientMessage,
+  type ClientMessage,
+} from './gateway-protocol.js';
+import type { QueueSink, QueueWatchers } from './queue-watchers.js';
+import { envelopeHeader, readRecipient, rewrap } from './relay-envelope.js';
+import type { RoomMember, SessionRoom } from './session-room.js';
+import type { SessionRooms } from './session-rooms.js';
+
+/** What every connection of one gateway shares. */
+export interface GatewayContext {
+  readonly port: () => SessionGatewayPort;
+  readonly signingKey: () => SessionSigningKey;
+  readonly rooms: SessionRooms;
+  readonly watchers: QueueWatchers;
+  /** The `engine:gateway` logger. */
+  readonly logger: Logger;
+  readonly metrics: EngineMetrics;
+  readonly authTimeoutMs: number;
+  /** How long a joining connection collects `present` answers before `ready`. */
+  readonly peerWaitMs: number;
+  /** Called once when the connection is over, whoever ended it. */
+  readonly finished: (connection: GatewayConnection) => void;
+}
+
+type Phase = 'pending' | 'admitting' | 'joining' | 'ready' | 'watching' | 'closed';
+type AuthMessage = ClientMessage & { t: 'auth' };
+type StateMessage = SessionControlMessage & { t: 'state' };
+
+/**
+ * One WebSocket on `/gateway`, from the upgrade to the close: in-band authentication, then
+ * either a session participant (relay, `end`, `report`, peers) or a queue watcher. State is
+ * kept small: an idle connection holds its socket, its admission and its certificate.
+ */
+export class GatewayConnection implements RoomMember, QueueSink {
+  participantId: string | undefined;
+  nonce: string | undefined;
+  certificate: ParticipantCertificate | undefined;
+  since = 0;
+  /** Cleared by each keepalive ping, set by each pong. */
+  alive = true;
+  private phase: Phase = 'pending';
+  private kind = 'pending';
+  private admission: Admission | undefined;
+  private room: SessionRoom | undefined;
+  private learned: Map<string, string> | undefined;
+  private pendingPeers: Map<string, ParticipantCertificate> | undefined;
+  private joinState: StateMessage | undefined;
+  private header: Buffer | undefined;
+  private authTimer: NodeJS.Timeout | undefined;
+  private ending: number | undefined;
+  private connectedCall: Promise<void> | undefined;
+  private watched: readonly string[] | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly clientIp: string,
+    private readonly context: GatewayContext,
+  ) {
+    ws.binaryType = 'nodebuffer';
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('pong', () => this.onPong());
+    ws.on('error', (error) => this.onError(error));
+    ws.on('close', (code) => this.finish(code));
+    this.authTimer = setTimeout(
+      () => this.close(CLOSE.authTimeout, 'auth-timeout'),
+      context.authTimeoutMs,
+    );
+    context.metrics.gatewayConnections.inc({ kind: this.kind });
+  }
+
+  /** True once closed; read again after each await, since the socket may close meanwhile. */
+  get isClosed(): boolean {
+    return this.phase === 'closed';
+  }
+
+  get isReady(): boolean {
+    return this.phase === 'ready';
+  }
+
+  /** Ends a connection that did not answer the last ping, else pings it. */
+  keepalive(): void {
+    if (!this.alive) return this.ws.terminate();
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  /** Closes with `code`; the reason becomes the close text (cut to 123 bytes). */
+  close(code: number, reason: string): void {
+    if (this.isClosed) return;
+    this.ending = code;
+    this.finish(code);
+    this.ws.close(code, closeText(reason));
+  }
+
+  /** Resolves once the socket is closed (the gateway waits for this when it stops). */
+  whenClosed(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => this.ws.once('close', () => resolve()));
+  }
+
+  /** Drops the socket at once. */
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  sendText(text: string): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+  }
+
+  sendBinary(message: Uint8Array): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(message);
+  }
+
+  learn(participantId: string, nonce: string, certificate: ParticipantCertificate): void {
+    if (participantId === this.participantId || this.learned?.get(participantId) === nonce) {
+      return;
+    }
+    (this.learned ??= new Map()).set(participantId, nonce);
+    if (this.phase === 'ready') return this.sendJson({ t: 'peer', certificate });
+    (this.pendingPeers ??= new Map()).set(participantId, certificate);
+  }
+
+  forget(participantId: string, nonce: string, gone: boolean): void {
+    if (this.learned?.get(participantId) !== nonce) return;
+    this.learned.delete(participantId);
+    if (this.phase === 'ready') return this.sendJson({ t: 'peer-left', participantId, gone });
+    this.pendingPeers?.delete(participantId);
+  }
+
+  noteState(message: StateMessage, text: string): void {
+    if (this.phase === 'ready') return this.sendText(text);
+    this.joinState = message;
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.isClosed) return;
+    const bytes = data as Buffer;
+    if (isBinary) {
+      if (this.phase === 'ready') return this.relay(bytes);
+      return this.close(CLOSE.badMessage, 'binary before ready');
+    }
+    const message =
+      bytes.length > MAX_TEXT_BYTES ? undefined : parseClientMessage(bytes.toString());
+    if (!message) return this.close(CLOSE.badMessage, 'bad-message');
+    this.handle(message);
+  }
+
+  private handle(message: ClientMessage): void {
+    if (this.phase === 'pending' && message.t === 'auth') return void this.authenticate(message);
+    if (this.phase === 'pending' && message.t === 'watch') return void this.watch(message.token);
+    if (this.phase === 'ready' && message.t === 'end') {
+      return void this.call('end', (port, admission) => port.end(admission));
+    }
+    if (this.phase === 'ready' && message.t === 'report' && this.kind === 'end-user') {
+      const { event, permission } = message;
+      return void this.call('report', (port, admission) =>
+        port.report(admission, event, permission),
+      );
+    }
+    this.close(CLOSE.badMessage, `unexpected ${message.t}`);
+  }
+
+  private relay(envelope: Buffer): void {
+    const to = readRecipient(envelope);
+    if (to === undefined || to === this.participantId) {
+      return this.close(CLOSE.badMessage, 'bad-frame');
+    }
+    const offset = 2 + envelope[1]!;
+    const bytes = envelope.length - offset;
+    this.header ??= envelopeHeader(this.participantId!);
+    this.context.port().countBytes(this.admission!, bytes);
+    this.context.metrics.gatewayRelayedBytes.inc(bytes);
+    this.room!.deliver(to, rewrap(this.header, envelope, offset));
+  }
+
+  private async authenticate(message: AuthMessage): Promise<void> {
+    this.begin();
+    const room = this.context.rooms.enter(message.sessionId, this);
+    this.room = room;
+    try {
+      await room.opened;
+      const admission = this.isClosed ? undefined : await this.admit(message);
+      if (!admission || this.isClosed) return;
+      if (admission.sessionId !== room.sessionId)
+        return this.close(CLOSE.notAdmitted, 'not-admitted');
+      await this.join(admission, message.boxKey);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private async admit(message: AuthMessage): Promise<Admission | undefined> {
+    const { sessionId, boxKey, credentials } = message;
+    try {
+      return await this.context
+        .port()
+        .admit({ sessionId, boxKey, credentials, clientIp: this.clientIp });
+    } catch (error) {
+      if (!isTetherError(error, 'TETHER_E_NOT_ADMITTED')) throw error;
+      this.close(CLOSE.notAdmitted, 'not-admitted');
+      return undefined;
+    }
+  }
+
+  private async join(admission: Admission, boxKey: string): Promise<void> {
+    this.admission = admission;
+    this.participantId = admission.participantId;
+    this.nonce = randomBytes(9).toString('base64url');
+    this.learned?.delete(admission.participantId);
+    this.pendingPeers?.delete(admission.participantId);
+    this.certificate = this.context.signingKey().issue(certificateFields(admission, boxKey));
+    this.phase = 'joining';
+    this.setKind(admission.role);
+
+    await this.room!.route(admission.participantId);
+    await this.room!.publishPeers({
+      t: 'who',
+      participantId: admission.participantId,
+      nonce: this.nonce,
+    });
+    await delay(this.context.peerWaitMs);
+    if (this.isClosed) return;
+    await this.becomeReady(admission);
+  }
+
+  private async becomeReady(admission: Admission): Promise<void> {
+    const { participantId, role, sessionRef } = admission;
+    this.phase = 'ready';
+    this.since = Date.now();
+    this.room!.promote(this as this & { participantId: string });
+    const peers = [...(this.pendingPeers?.values() ?? [])];
+    this.pendingPeers = undefined;
+    const state = this.joinState?.state ?? admission.state;
+    this.joinState = undefined;
+    const engineKey = this.context.signingKey().publicKey();
+    this.sendJson({
+      t: 'ready',
+      participantId,
+      role,
+      certificate: this.certificate,
+      engineKey,
+      state,
+      peers,
+    });
+    this.context.logger.info(
+      { session: sessionRef, role, participant: participantId },
+      'participant connected',
+    );
+
+    const { nonce, since, certificate } = this as {
+      nonce: string;
+      since: number;
+      certificate: ParticipantCertificate;
+    };
+    await this.room!.publishPeers({ t: 'announce', participantId, nonce, since, certificate });
+    this.connectedCall = this.context
+      .port()
+      .connected(admission)
+      .catch((error: unknown) => {
+        this.context.logger.error(
+          { err: error, session: sessionRef },
+          'recording the connection failed',
+        );
+      });
+  }
+
+  private async watch(token: string): Promise<void> {
+    this.begin();
+    try {
+      const watch = await this.context.port().watchQueues(token, this.clientIp);
+      if (this.isClosed) return;
+      this.phase = 'watching';
+      this.setKind('watcher');
+      this.watched = watch.groupIds.map((groupId) => queueTopic(watch.tenantId, groupId));
+      await this.context.watchers.add(this, this.watched);
+      if (this.isClosed) return;
+      this.sendJson({ t: 'watching', groupIds: watch.groupIds });
+      this.context.logger.info({ groups: watch.groupIds.length }, 'queue watcher connected');
+    } catch (error) {
+      if (isTetherError(error, 'TETHER_E_NOT_ADMITTED'))
+        return this.close(CLOSE.notAdmitted, 'not-admitted');
+      this.fail(error);
+    }
+  }
+
+  private begin(): void {
+    this.phase = 'admitting';
+    clearTimeout(this.authTimer);
+    this.authTimer = undefined;
+  }
+
+  private async call(
+    what: string,
+    run: (port: SessionGatewayPort, admission: Admission) => Promise<void>,
+  ) {
+    const admission = this.admission!;
+    try {
+      await run(this.context.port(), admission);
+    } catch (error) {
+      this.context.logger.error(
+        { err: error, session: admission.sessionRef, what },
+        'session call failed',
+      );
+    }
+  }
+
+  private onPong(): void {
+    this.alive = true;
+    if (this.phase !== 'ready') return;
+    void this.call('seen', (port, admission) => port.seen(admission));
+  }
+
+  private onError(error: Error): void {
+    const code = (error as { code?: string }).code ?? '';
+    if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return this.finish(CLOSE.tooBig);
+    if (code === 'WS_ERR_INVALID_UTF8') return this.finish(1007);
+    if (code.startsWith('WS_ERR_')) return this.finish(1002);
+    this.context.logger.debug({ err: error }, 'gateway socket error');
+  }
+
+  private fail(error: unknown): void {
+    this.context.logger.error(
+      { err: error, session: this.admission?.sessionRef },
+      'gateway connection failed',
+    );
+    this.close(CLOSE.internal, 'internal');
+  }
+
+  /** Everything a close sets off, once: metrics, the log line, leaving the room and peers. */
+  private finish(code: number): void {
+    if (this.isClosed) return;
+    const was = this.phase;
+    this.phase = 'closed';
+    clearTimeout(this.authTimer);
+    const { metrics, logger } = this.context;
+    metrics.gatewayConnections.dec({ kind: this.kind });
+    metrics.gatewayCloses.inc({ code: String(code) });
+    logger.info(
+      { code, session: this.admission?.sessionRef, role: this.kind },
+      'connection closed',
+    );
+    this.context.finished(this);
+    if (this.watched) this.context.watchers.remove(this, this.watched);
+    this.room?.leave(this);
+    if (was === 'ready') this.departed();
+  }
+
+  /** A ready participant's connection closed: peers hear of it, the sessions service too. */
+  private departed(): void {
+    const admission = this.admission!;
+    const { logger } = this.context;
+    if (this.ending === CLOSE.replaced) return;
+    if (this.ending !== CLOSE.sessionEnded) {
+      const left = {
+        t: 'left' as const,
+        participantId: admission.participantId,
+        nonce: this.nonce!,
+        gone: this.ending === CLOSE.removed,
+      };
+      this.room!.publishPeers(left).catch((error: unknown) =>
+        logger.error({ err: error }, 'announcing a departure failed'),
+      );
+    }
+    const port = this.context.port();
+    void (this.connectedCall ?? Promise.resolve())
+      .then(() => port.disconnected(admission))
+      .catch((error: unknown) =>
+        logger.error(
+          { err: error, session: admission.sessionRef },
+          'recording the disconnection failed',
+        ),
+      );
+  }
+
+  private setKind(kind: string): void {
+    this.context.metrics.gatewayConnections.dec({ kind: this.kind });
+    this.kind = kind;
+    this.context.metrics.gatewayConnections.inc({ kind });
+  }
+
+  private sendJson(message: object): void {
+    this.sendText(JSON.stringify(message));
+  }
+}
+
+function certificateFields(admission: Admission, boxKey: string) {
+  const technician = admission.role === 'technician';
+  return {
+    v: 1 as const,
+    sessionId: admission.sessionId,
+    participantId: admission.participantId,
+    role: admission.role,
+    boxKey,
+    expiresAt: new Date(Date.now() + CERTIFICATE_LIFETIME_MS).toISOString(),
+    ...(technician
+      ? { permissions: admission.permissions ?? [], policy: admission.policy ?? {} }
+      : {}),
+  };
+}

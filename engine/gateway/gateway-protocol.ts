@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { PARTICIPANT_ID_PATTERN } from '../../sdk/crypto/participant-certificate.js';
+import { fromBase64 } from '../../sdk/crypto/bytes.js';
+
+/** The close codes of docs/protocol.md ("Close codes"), by name. */
+export const CLOSE = {
+  goingAway: 1001,
+  tooBig: 1009,
+  internal: 1011,
+  badMessage: 4000,
+  authTimeout: 4001,
+  notAdmitted: 4003,
+  replaced: 4010,
+  removed: 4011,
+  sessionEnded: 4100,
+} as const;
+
+/** Auth (or watch) must arrive within this long after the upgrade. */
+export const AUTH_TIMEOUT_MS = 10_000;
+
+/** The largest text message a client may send. */
+export const MAX_TEXT_BYTES = 64 * 1024;
+
+/** How long a certificate the gateway issues stays valid. */
+export const CERTIFICATE_LIFETIME_MS = 12 * 60 * 60 * 1000;
+
+const id = z.string().regex(PARTICIPANT_ID_PATTERN);
+const secret = z.string().min(1).max(4096);
+const boxKey = z.string().refine((text) => fromBase64(text, 32) !== undefined);
+const permission = z
+  .string()
+  .max(100)
+  .regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/);
+
+const credentials = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('technician'), token: secret }),
+  z.strictObject({ kind: z.literal('end-user'), participantId: id, secret }),
+]);
+
+const clientMessage = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('auth'), v: z.literal(1), sessionId: id, boxKey, credentials }),
+  z.strictObject({ t: z.literal('watch'), v: z.literal(1), token: secret }),
+  z.strictObject({ t: z.literal('end') }),
+  z.strictObject({
+    t: z.literal('report'),
+    event: z.enum(['consent.asked', 'consent.granted', 'consent.denied', 'consent.revoked']),
+    permission,
+  }),
+]);
+
+/** A text message a client may send, validated. */
+export type ClientMessage = z.infer<typeof clientMessage>;
+
+/** Parses one text message; undefined for bad JSON, an unknown `t` or wrong fields. */
+export function parseClientMessage(text: string): ClientMessage | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = clientMessage.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** A close reason as ws accepts it: at most 123 bytes of UTF-8, cut at a character. */
+export function closeText(reason: string): string {
+  let text = reason;
+  while (Buffer.byteLength(text) > 123) text = text.slice(0, -1);
+  return text;
+}
