@@ -44,7 +44,7 @@ describe('session client delivery', () => {
     expect(dropped.truncated).to.equal(2);
   });
 
-  it('counts frames from an unknown peer and malformed envelopes, delivering nothing', async () => {
+  it('counts frames of unknown peers and bad envelopes, delivering nothing', async () => {
     const pair = await startPair();
     relay = pair.relay;
     const atUser = collect(pair.endUser, 'test');
@@ -56,7 +56,7 @@ describe('session client delivery', () => {
     expect(pair.endUser.stats().dropped['bad-envelope']).to.equal(1);
   });
 
-  it('loses and duplicates nothing across a dropped connection and two relay restarts', async () => {
+  it('loses and duplicates nothing across a dropped link and two relay restarts', async () => {
     const pair = await startPair();
     relay = pair.relay;
     const atUser = collect(pair.endUser, 'test');
