@@ -37,3 +37,32 @@ export {
 } from './web-socket-like.js';
 export { silentSessionLogger, type SessionLogger } from './session-logger.js';
 export type { ReconnectOptions } from './reconnect-backoff.js';
+
+/** The end user's side of consent: answers requests, and the gate every action must pass. */
+export {
+  EndUserConsent,
+  type ConsentQuestion,
+  type EndUserConsentOptions,
+} from './end-user-consent.js';
+
+/** The technician's side of consent: asks, and tracks grants and revokes. */
+export { TechnicianConsent, type TechnicianConsentEvents } from './technician-consent.js';
+
+/** The consent channel's bodies. */
+export {
+  CONSENT_CHANNEL,
+  type ConsentBody,
+  type ConsentDecisionBody,
+  type ConsentRequestBody,
+  type ConsentRevokeBody,
+} from './consent-messages.js';
+
+/** Chat with ids, de-duplication and a typing indicator. */
+export {
+  CHAT_CHANNEL,
+  ChatChannel,
+  MAX_CHAT_TEXT,
+  type ChatChannelEvents,
+  type ChatChannelOptions,
+  type ChatMessage,
+} from './chat-channel.js';

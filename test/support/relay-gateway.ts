@@ -174,7 +174,7 @@ export class RelayGateway {
   }
 
   private async stopListening(): Promise<void> {
-    for (const socket of this.sockets) socket.terminate();
+    for (const socket of [...this.sockets, ...(this.wss?.clients ?? [])]) socket.terminate();
     this.sockets.clear();
     this.connections.clear();
     const { server, wss } = this;
@@ -194,8 +194,13 @@ export class RelayGateway {
       const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
       const id = connection.admission?.participantId;
       this.recorded.push({ direction: 'in', participantId: id, data: Buffer.from(bytes) });
-      if (isBinary) this.onBinary(connection, bytes);
-      else this.onText(connection, bytes.toString('utf8'));
+      try {
+        if (isBinary) this.onBinary(connection, bytes);
+        else this.onText(connection, bytes.toString('utf8'));
+      } catch (error) {
+        // A test's hook threw (a bad certify, say): end that connection as the gateway would.
+        socket.close(1011, error instanceof Error ? error.name : 'error');
+      }
     });
     socket.on('close', () => this.onClose(connection));
   }
