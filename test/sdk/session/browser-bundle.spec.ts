@@ -53,7 +53,7 @@ describe('browser bundle', () => {
     expect(code).to.not.include('WebSocketServer');
   });
 
-  it('runs an end user on the global WebSocket and WebCrypto against a Node technician', async () => {
+  it('runs an end user on global WebSocket and WebCrypto against a Node technician', async () => {
     const bundle = (await import(pathToFileURL(BUNDLE).href)) as Bundle;
     expect(typeof bundle.ChatChannel).to.equal('function');
     expect(typeof bundle.EndUserConsent).to.equal('function');
