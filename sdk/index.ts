@@ -9,3 +9,6 @@ export { definePlugin } from './define-plugin.js';
 export { bridgeToTsyringe, PluginContextToken } from './tsyringe-bridge.js';
 export { z } from 'zod';
 export * from './crypto/index.js';
+export * from './session/index.js';
+/** Node only: the session client's WebSocket factory on the `ws` package. */
+export { nodeWebSocketFactory } from './session/node-web-socket.js';

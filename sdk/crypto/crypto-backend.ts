@@ -2,10 +2,10 @@
  * The symmetric primitives the end-to-end layer needs, behind one small interface so the same
  * certificate, key-schedule and frame code runs on any platform that provides them.
  *
- * Today the only implementation is {@link nodeCryptoBackend} (node:crypto, native AES-GCM).
- * Browsers will get a WebCrypto backend; because `crypto.subtle` only offers Promise-returning
- * calls, that backend needs an async twin of this interface (and of the sealer and opener).
- * TODO(#crypto): add `AsyncCryptoBackend` over WebCrypto when the browser client lands.
+ * {@link CryptoBackend} is synchronous (node:crypto: {@link nodeCryptoBackend}).
+ * {@link AsyncCryptoBackend} is its Promise-returning twin, because browsers only offer
+ * `crypto.subtle`, whose calls all return Promises (`webCryptoBackend`); `asyncCryptoBackend`
+ * lifts a synchronous backend to it, so the session client has one code path everywhere.
  *
  * X25519 and Ed25519 are not here: they come from tweetnacl, which runs unchanged everywhere.
  */
@@ -28,4 +28,46 @@ export interface CryptoBackend {
     aad: Uint8Array,
     sealed: Uint8Array,
   ): Uint8Array | undefined;
+}
+
+/**
+ * The same primitives as {@link CryptoBackend}, each returning a Promise, with the same
+ * results byte for byte. A failed authentication resolves to `undefined`; it never rejects.
+ */
+export interface AsyncCryptoBackend {
+  /** SHA-256 of `data` (32 bytes). */
+  sha256(data: Uint8Array): Promise<Uint8Array>;
+  /** HKDF-SHA-256 (RFC 5869) of `ikm` into `length` bytes. */
+  hkdfSha256(
+    ikm: Uint8Array,
+    salt: Uint8Array,
+    info: Uint8Array,
+    length: number,
+  ): Promise<Uint8Array>;
+  /** AES-256-GCM with a 12-byte nonce; resolves to ciphertext followed by the 16-byte tag. */
+  sealAes256Gcm(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    plaintext: Uint8Array,
+  ): Promise<Uint8Array>;
+  /** The plaintext of `ciphertext ‖ tag`, or `undefined` when authentication fails. */
+  openAes256Gcm(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    sealed: Uint8Array,
+  ): Promise<Uint8Array | undefined>;
+}
+
+/** `backend` behind the {@link AsyncCryptoBackend} interface (each call resolves at once). */
+export function asyncCryptoBackend(backend: CryptoBackend): AsyncCryptoBackend {
+  return {
+    sha256: async (data) => backend.sha256(data),
+    hkdfSha256: async (ikm, salt, info, length) => backend.hkdfSha256(ikm, salt, info, length),
+    sealAes256Gcm: async (key, nonce, aad, plaintext) =>
+      backend.sealAes256Gcm(key, nonce, aad, plaintext),
+    openAes256Gcm: async (key, nonce, aad, sealed) =>
+      backend.openAes256Gcm(key, nonce, aad, sealed),
+  };
 }

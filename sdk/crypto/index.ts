@@ -1,8 +1,8 @@
 /**
  * Tether's end-to-end encryption core: the engine-signed participant certificate, the pairwise
  * key schedule with its short authentication string, and the AES-256-GCM frames the gateway
- * relays without being able to read them. Primitives sit behind {@link CryptoBackend}; Node's
- * is the default, a WebCrypto one for browsers is still to come.
+ * relays without being able to read them. Primitives sit behind {@link CryptoBackend} (Node's
+ * is the default) and its async twin {@link AsyncCryptoBackend} (WebCrypto in browsers).
  */
 
 /** Canonical JSON (keys sorted at every depth), the byte form certificates are signed in. */
@@ -45,6 +45,17 @@ export {
   type FrameOpenerStats,
 } from './frame-cipher.js';
 
-/** The interface a platform's primitives implement, and the node:crypto implementation. */
-export type { CryptoBackend } from './crypto-backend.js';
-export { nodeCryptoBackend } from './node-crypto-backend.js';
+/** The same frames over an async backend (WebCrypto), byte for byte. */
+export { AsyncFrameOpener, AsyncFrameSealer } from './async-frame-cipher.js';
+
+/** The same keys and short authentication string over an async backend. */
+export { deriveChannelKeysAsync, shortAuthenticationStringAsync } from './async-channel-keys.js';
+
+/** The interfaces a platform's primitives implement, and the node:crypto and WebCrypto ones. */
+export {
+  asyncCryptoBackend,
+  type AsyncCryptoBackend,
+  type CryptoBackend,
+} from './crypto-backend.js';
+export { nodeAsyncCryptoBackend, nodeCryptoBackend } from './node-crypto-backend.js';
+export { webCryptoBackend } from './web-crypto-backend.js';

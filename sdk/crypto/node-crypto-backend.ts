@@ -1,5 +1,9 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync } from 'node:crypto';
-import type { CryptoBackend } from './crypto-backend.js';
+import {
+  asyncCryptoBackend,
+  type AsyncCryptoBackend,
+  type CryptoBackend,
+} from './crypto-backend.js';
 
 const TAG_LENGTH = 16;
 
@@ -42,3 +46,6 @@ export const nodeCryptoBackend: CryptoBackend = {
   sealAes256Gcm,
   openAes256Gcm,
 };
+
+/** {@link nodeCryptoBackend} behind the async interface the session client uses. */
+export const nodeAsyncCryptoBackend: AsyncCryptoBackend = asyncCryptoBackend(nodeCryptoBackend);

@@ -169,7 +169,7 @@ describe('frame cipher', () => {
   it('refuses to seal past the last counter instead of wrapping', () => {
     const { sealer } = pair();
     // Reaching 2^64 - 1 by sealing is impossible in a test; set the private counter directly.
-    (sealer as unknown as { lastCounter: bigint }).lastCounter = MAX_FRAME_COUNTER - 1n;
+    (sealer as unknown as { counter: { last: bigint } }).counter.last = MAX_FRAME_COUNTER - 1n;
 
     expect(Buffer.from(sealer.seal(Buffer.from('x'))).readBigUInt64BE(2)).to.equal(
       MAX_FRAME_COUNTER,

@@ -1,0 +1,68 @@
+/**
+ * The session client both sides of a support session use, in Node and in browsers: the
+ * gateway connection with its certificates and per-peer keys, the records layer (ordered,
+ * exactly-once, acknowledged), end-user and technician consent, and chat.
+ */
+
+/** The client, its options, peers, events and stats. */
+export {
+  CERTIFICATE_REFUSED_CODE,
+  MAX_RECORD_BODY_BYTES,
+  SessionClient,
+  type SessionClientEvents,
+  type SessionClientOptions,
+  type SessionClientStats,
+  type SessionClosed,
+  type SessionDropReason,
+  type SessionMessage,
+  type SessionPeer,
+} from './session-client.js';
+
+/** Its errors, with a stable reason. */
+export { SessionClientError, type SessionClientErrorReason } from './session-client-error.js';
+
+/** Credentials, session states and consent report events, as the gateway speaks them. */
+export type {
+  ConsentReportEvent,
+  GatewayCredentials,
+  SessionState,
+} from './gateway-credentials.js';
+
+/** The WebSocket shape the client needs, and the logger it writes to. */
+export {
+  WEB_SOCKET_OPEN,
+  type WebSocketCloseEvent,
+  type WebSocketFactory,
+  type WebSocketLike,
+} from './web-socket-like.js';
+export { silentSessionLogger, type SessionLogger } from './session-logger.js';
+export type { ReconnectOptions } from './reconnect-backoff.js';
+
+/** The end user's side of consent: answers requests, and the gate every action must pass. */
+export {
+  EndUserConsent,
+  type ConsentQuestion,
+  type EndUserConsentOptions,
+} from './end-user-consent.js';
+
+/** The technician's side of consent: asks, and tracks grants and revokes. */
+export { TechnicianConsent, type TechnicianConsentEvents } from './technician-consent.js';
+
+/** The consent channel's bodies. */
+export {
+  CONSENT_CHANNEL,
+  type ConsentBody,
+  type ConsentDecisionBody,
+  type ConsentRequestBody,
+  type ConsentRevokeBody,
+} from './consent-messages.js';
+
+/** Chat with ids, de-duplication and a typing indicator. */
+export {
+  CHAT_CHANNEL,
+  ChatChannel,
+  MAX_CHAT_TEXT,
+  type ChatChannelEvents,
+  type ChatChannelOptions,
+  type ChatMessage,
+} from './chat-channel.js';

@@ -1,0 +1,552 @@
+import nacl from 'tweetnacl';
+import { toDisposable, type Disposable } from '../../engine/contracts/disposable.js';
+import type { JsonValue } from '../../engine/contracts/json-value.js';
+import { fromBase64, toBase64, utf8 } from '../crypto/bytes.js';
+import { shortAuthenticationStringAsync } from '../crypto/async-channel-keys.js';
+import type { AsyncCryptoBackend } from '../crypto/crypto-backend.js';
+import type { FrameDropReason } from '../crypto/frame-format.js';
+import type {
+  ParticipantCertificateFields,
+  ParticipantRole,
+} from '../crypto/participant-certificate.js';
+import { checkCertificate, type CertificateExpectation } from './certificate-checks.js';
+import { EventHub } from './event-hub.js';
+import type {
+  ConsentReportEvent,
+  GatewayCredentials,
+  SessionState,
+} from './gateway-credentials.js';
+import { decodeEnvelope, encodeEnvelope } from './gateway-envelope.js';
+import { parseGatewayMessage, type ReadyMessage } from './gateway-messages.js';
+import { PeerLink, type PeerLinkHost, type RecordDropReason } from './peer-link.js';
+import { ReconnectBackoff, type ReconnectOptions } from './reconnect-backoff.js';
+import { SessionClientError } from './session-client-error.js';
+import { silentSessionLogger, type SessionLogger } from './session-logger.js';
+import { CHANNEL_PATTERN } from './session-record.js';
+import { WEB_SOCKET_OPEN, type WebSocketFactory, type WebSocketLike } from './web-socket-like.js';
+
+/** The largest record body: what fits a 1 MiB gateway message with every header around it. */
+export const MAX_RECORD_BODY_BYTES = 1024 * 1024 - 1024;
+
+/** Close codes after which the client stops instead of reconnecting (protocol.md). */
+const FINAL_CODES: ReadonlyMap<number, string> = new Map([
+  [4003, 'not-admitted'],
+  [4010, 'replaced'],
+  [4011, 'removed'],
+  [4100, 'session-ended'],
+]);
+
+/** The code of `closed` when the client itself refused a certificate (policy violation). */
+export const CERTIFICATE_REFUSED_CODE = 1008;
+
+/** How to reach and trust the gateway, and who this participant is. */
+export interface SessionClientOptions {
+  /** The gateway address, `wss://<engine>/gateway`. */
+  readonly url: string;
+  /** The engine's Ed25519 public key (base64), pinned: only certificates it signed count. */
+  readonly engineKey: string;
+  /** The session GUID. */
+  readonly sessionId: string;
+  readonly credentials: GatewayCredentials;
+  /** When set, a peer certificate of another role is refused (the applet: `technician`). */
+  readonly expectedPeerRole?: ParticipantRole;
+  /** Opens WebSockets: `nodeWebSocketFactory(...)` in Node, the global one in browsers. */
+  readonly webSocket: WebSocketFactory;
+  /** AES-GCM, SHA-256 and HKDF: `nodeAsyncCryptoBackend` or `webCryptoBackend()`. */
+  readonly backend: AsyncCryptoBackend;
+  readonly logger?: SessionLogger;
+  readonly reconnect?: ReconnectOptions;
+  /** Unacknowledged records per peer before `send` waits (default 256 and 16 MiB). */
+  readonly window?: { readonly maxRecords?: number; readonly maxBytes?: number };
+  /** Quiet milliseconds after which unacknowledged records are resent (default 1000). */
+  readonly retransmitMs?: number;
+  /** The time certificates are checked against (default the system clock). */
+  readonly now?: () => Date;
+}
+
+/** A peer as its verified certificate describes it. */
+export interface SessionPeer {
+  readonly participantId: string;
+  readonly role: ParticipantRole;
+  /** Technicians: the group permissions the end user's side enforces; else empty. */
+  readonly permissions: readonly string[];
+  /** Technicians: the group policy (`singlePrompt`, `chatText`, ...); else empty. */
+  readonly policy: { readonly [key: string]: JsonValue };
+  /** Six digits both people can compare; equal on both sides unless a key was swapped. */
+  readonly sas: string;
+  /** Whether the peer's connection is up now. */
+  readonly connected: boolean;
+  readonly certificate: ParticipantCertificateFields;
+}
+
+/** One DATA record delivered: in order and once per sender. */
+export interface SessionMessage {
+  readonly channel: string;
+  readonly body: Uint8Array;
+  readonly from: string;
+}
+
+/** Why the client ended: the gateway's close code and text, or the client's own reason. */
+export interface SessionClosed {
+  readonly code: number;
+  readonly reason: string;
+}
+
+/** Why a frame was dropped: the frame opener's reasons and the records layer's. */
+export type SessionDropReason =
+  FrameDropReason | RecordDropReason | 'unknown-peer' | 'bad-envelope';
+
+/** Frames opened, and frames dropped by reason, over the client's life. */
+export interface SessionClientStats {
+  readonly opened: number;
+  readonly dropped: Readonly<Record<SessionDropReason, number>>;
+}
+
+/** The events of a {@link SessionClient}. */
+export interface SessionClientEvents {
+  [name: string]: unknown;
+  /** Admitted (again): my certificate checked. */
+  ready: { readonly participantId: string; readonly role: ParticipantRole };
+  /** A peer's certificate arrived: new, reconnected, or restarted with a new key. */
+  'peer-joined': { readonly peer: SessionPeer; readonly change: 'new' | 'back' | 'restarted' };
+  /** A peer's connection closed; `gone` when it left the session for good. */
+  'peer-left': { readonly participantId: string; readonly gone: boolean };
+  state: { readonly state: SessionState; readonly reason?: string };
+  message: SessionMessage;
+  /** The connection dropped and the client retries after `delayMs`. */
+  reconnecting: { readonly attempt: number; readonly delayMs: number; readonly code: number };
+  /** The client ended for good; emitted once. */
+  closed: SessionClosed;
+}
+
+type Status = 'idle' | 'connecting' | 'ready' | 'waiting' | 'closed';
+
+/**
+ * One participant's end-to-end session over the engine's gateway (protocol.md): authenticates
+ * with an ephemeral X25519 key made once per client life, checks every certificate against
+ * the pinned engine key, derives per-peer keys, and carries DATA records to each peer in order
+ * and exactly once across dropped connections and gateway restarts. Runs in Node and browsers.
+ */
+export class SessionClient {
+  private status: Status = 'idle';
+  private socket: WebSocketLike | undefined;
+  private me: ParticipantCertificateFields | undefined;
+  private sessionState: SessionState | undefined;
+  private inbox: Promise<void> = Promise.resolve();
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private ready: { promise: Promise<void>; resolve(): void; reject(e: Error): void } | undefined;
+  private closedWith: SessionClosed | undefined;
+  private readonly boxKeys = nacl.box.keyPair();
+  private readonly boxKey = toBase64(this.boxKeys.publicKey);
+  private readonly engineKey: Uint8Array;
+  private readonly links = new Map<string, PeerLink>();
+  private readonly sas = new Map<string, string>();
+  private readonly handlers = new Map<string, Set<(body: Uint8Array, from: string) => void>>();
+  private readonly reports: { event: ConsentReportEvent; permission: string }[] = [];
+  private readonly events: EventHub<SessionClientEvents>;
+  private readonly backoff: ReconnectBackoff;
+  private readonly logger: SessionLogger;
+  private readonly counts = { opened: 0, dropped: {} as Record<SessionDropReason, number> };
+
+  constructor(private readonly options: SessionClientOptions) {
+    const key = fromBase64(options.engineKey, 32);
+    if (key === undefined) throw new TypeError('engineKey must be a base64 Ed25519 public key');
+    this.engineKey = key;
+    this.logger = options.logger ?? silentSessionLogger;
+    this.events = new EventHub(this.logger);
+    this.backoff = new ReconnectBackoff(options.reconnect);
+  }
+
+  /** Connects (once); resolves on the first `ready`, rejects if the client ends before it. */
+  connect(): Promise<void> {
+    if (this.ready === undefined) {
+      let resolve!: () => void;
+      let reject!: (e: Error) => void;
+      const promise = new Promise<void>((yes, no) => ((resolve = yes), (reject = no)));
+      this.ready = { promise, resolve, reject };
+      if (this.status === 'closed') reject(this.endedError());
+    }
+    if (this.status === 'idle') {
+      this.status = 'connecting';
+      this.open();
+    }
+    return this.ready.promise;
+  }
+
+  /** Calls `listener` for each `name` event until disposed. */
+  on<K extends keyof SessionClientEvents>(
+    name: K,
+    listener: (value: SessionClientEvents[K]) => void,
+  ): Disposable {
+    return this.events.on(name, listener);
+  }
+
+  /** Calls `handler` for each record delivered on `channel`, until disposed. */
+  onChannel(channel: string, handler: (body: Uint8Array, from: string) => void): Disposable {
+    let set = this.handlers.get(channel);
+    if (set === undefined) this.handlers.set(channel, (set = new Set()));
+    set.add(handler);
+    return toDisposable(() => {
+      set.delete(handler);
+    });
+  }
+
+  /**
+   * Sends `body` on `channel` to peer `to`; resolves once the peer acknowledged it, and waits
+   * first while the window towards that peer is full. Rejects with a SessionClientError when
+   * the peer is unknown or leaves for good, or the client ends.
+   */
+  send(to: string, channel: string, body: Uint8Array): Promise<void> {
+    if (this.status === 'closed') return Promise.reject(this.endedError());
+    if (!CHANNEL_PATTERN.test(channel)) {
+      return Promise.reject(new SessionClientError('bad-channel', 'bad channel name'));
+    }
+    if (body.length > MAX_RECORD_BODY_BYTES) {
+      return Promise.reject(new SessionClientError('too-big', 'the record body is too big'));
+    }
+    const link = this.links.get(to);
+    if (link === undefined) {
+      return Promise.reject(new SessionClientError('unknown-peer', `no peer ${to}`));
+    }
+    return link.send(channel, body);
+  }
+
+  /** {@link send} of `value` as UTF-8 JSON. */
+  sendJson(to: string, channel: string, value: JsonValue): Promise<void> {
+    return this.send(to, channel, utf8(JSON.stringify(value)));
+  }
+
+  /** End users: reports a consent event to the engine (queued while disconnected). */
+  report(event: ConsentReportEvent, permission: string): void {
+    this.reports.push({ event, permission });
+    if (this.reports.length > 256) this.reports.shift();
+    this.flushReports();
+  }
+
+  /** Asks the engine to end the session for everyone; the gateway then closes with 4100. */
+  end(): void {
+    if (this.socketOpen()) this.socket!.send(JSON.stringify({ t: 'end' }));
+  }
+
+  /** Ends this client at once, without ending the session (it may join again later). */
+  close(): void {
+    this.finish(1000, 'closed-by-client');
+  }
+
+  /** My verified certificate, once ready. */
+  get certificate(): ParticipantCertificateFields | undefined {
+    return this.me;
+  }
+
+  get participantId(): string | undefined {
+    return this.me?.participantId;
+  }
+
+  /** The session state as the gateway last said. */
+  get state(): SessionState | undefined {
+    return this.sessionState;
+  }
+
+  /** How it ended, once it has. */
+  get closed(): SessionClosed | undefined {
+    return this.closedWith;
+  }
+
+  /** The peers known now (connected or expected back). */
+  peers(): SessionPeer[] {
+    return [...this.links.keys()].map((id) => this.peer(id)!);
+  }
+
+  /** The peer with `participantId`, or undefined. */
+  peer(participantId: string): SessionPeer | undefined {
+    const link = this.links.get(participantId);
+    if (link === undefined) return undefined;
+    const { fields } = link;
+    return {
+      participantId,
+      role: fields.role,
+      permissions: fields.permissions ?? [],
+      policy: fields.policy ?? {},
+      sas: this.sas.get(participantId)!,
+      connected: link.isConnected,
+      certificate: fields,
+    };
+  }
+
+  /** Frames opened and dropped by reason. */
+  stats(): SessionClientStats {
+    return { opened: this.counts.opened, dropped: { ...zeroDrops(), ...this.counts.dropped } };
+  }
+
+  private open(): void {
+    this.logger.info({ attempt: this.backoff.attempts }, 'connecting to the gateway');
+    let socket: WebSocketLike;
+    try {
+      socket = this.options.webSocket(this.options.url);
+    } catch (error) {
+      this.logger.warn({ err: String(error) }, 'could not open a WebSocket');
+      return this.scheduleReconnect(1006);
+    }
+    this.socket = socket;
+    socket.binaryType = 'arraybuffer';
+    socket.onopen = () => socket.send(JSON.stringify(this.authMessage()));
+    socket.onmessage = (event) => this.onSocketMessage(socket, event.data);
+    socket.onclose = (event) => this.onSocketClose(socket, event.code, event.reason);
+    socket.onerror = () => this.logger.debug({}, 'WebSocket error; its close follows');
+  }
+
+  private authMessage() {
+    const { sessionId, credentials } = this.options;
+    return { t: 'auth', v: 1, sessionId, boxKey: this.boxKey, credentials };
+  }
+
+  private onSocketMessage(socket: WebSocketLike, data: unknown): void {
+    if (socket !== this.socket) return;
+    if (typeof data === 'string') {
+      this.inbox = this.inbox.then(() => this.onText(data)).catch((e) => this.onFailure(e));
+      return;
+    }
+    const bytes = toBytes(data);
+    if (bytes === undefined) return this.countDrop('bad-envelope');
+    this.inbox = this.inbox.then(() => this.onBinary(bytes)).catch((e) => this.onFailure(e));
+  }
+
+  private onBinary(bytes: Uint8Array): void {
+    if (this.status === 'closed') return;
+    const envelope = decodeEnvelope(bytes);
+    if (envelope === undefined) return this.countDrop('bad-envelope');
+    const link = this.links.get(envelope.participantId);
+    if (link === undefined) return this.countDrop('unknown-peer');
+    link.receive(envelope.frame);
+  }
+
+  private async onText(text: string): Promise<void> {
+    if (this.status === 'closed') return;
+    const message = parseGatewayMessage(text);
+    if (message === undefined) return this.logger.debug({}, 'ignored a gateway message');
+    if (message.t === 'ready') return this.onReady(message);
+    if (message.t === 'peer') return this.onPeer(message.certificate);
+    if (message.t === 'peer-left') return this.onPeerLeft(message.participantId, message.gone);
+    this.setState(message.state, message.reason);
+  }
+
+  private async onReady(message: ReadyMessage): Promise<void> {
+    const { credentials } = this.options;
+    const me = checkCertificate(message.certificate, {
+      ...this.expectation(),
+      participantId: credentials.kind === 'end-user' ? credentials.participantId : undefined,
+      role: credentials.kind,
+      boxKey: this.boxKey,
+    });
+    if (me.participantId !== message.participantId || me.role !== message.role) {
+      throw new SessionClientError('certificate-refused', 'certificate refused: not mine');
+    }
+    if (this.me !== undefined && this.me.participantId !== me.participantId) {
+      throw new SessionClientError('certificate-refused', 'certificate refused: id changed');
+    }
+    this.me = me;
+    const peers = message.peers.map((c) => checkCertificate(c, this.peerExpectation()));
+
+    for (const fields of peers) await this.upsertPeer(fields);
+    this.status = 'ready';
+    this.backoff.reset();
+    this.logger.info({ participantId: me.participantId, peers: peers.length }, 'ready');
+    this.setState(message.state);
+    this.flushReports();
+    this.events.emit('ready', { participantId: me.participantId, role: me.role });
+    this.ready?.resolve();
+  }
+
+  private async onPeer(certificate: unknown): Promise<void> {
+    if (this.me === undefined) return;
+    await this.upsertPeer(checkCertificate(certificate, this.peerExpectation()));
+  }
+
+  private async upsertPeer(fields: ParticipantCertificateFields): Promise<void> {
+    const id = fields.participantId;
+    let link = this.links.get(id);
+    let change: 'new' | 'back' | 'restarted' = 'new';
+    if (link === undefined) {
+      link = await PeerLink.create(this.linkHost(), fields);
+      this.links.set(id, link);
+    } else {
+      change = (await link.update(fields)) === 'restarted' ? 'restarted' : 'back';
+    }
+    if (change !== 'back') this.sas.set(id, await this.sasWith(fields));
+
+    link.resume();
+    this.logger.info({ participantId: id, role: fields.role, change }, 'peer joined');
+    this.events.emit('peer-joined', { peer: this.peer(id)!, change });
+  }
+
+  private onPeerLeft(participantId: string, gone: boolean): void {
+    const link = this.links.get(participantId);
+    if (link === undefined) return;
+    if (gone) {
+      link.close(new SessionClientError('peer-gone', `peer ${participantId} left the session`));
+      this.links.delete(participantId);
+      this.sas.delete(participantId);
+    } else {
+      link.disconnected();
+    }
+    this.logger.info({ participantId, gone }, 'peer left');
+    this.events.emit('peer-left', { participantId, gone });
+  }
+
+  private setState(state: SessionState, reason?: string): void {
+    if (state === this.sessionState) return;
+    this.sessionState = state;
+    this.logger.info({ state, reason }, 'session state');
+    this.events.emit('state', { state, reason });
+  }
+
+  private onSocketClose(socket: WebSocketLike, code: number, reason: string): void {
+    if (socket !== this.socket) return;
+    this.socket = undefined;
+    for (const link of this.links.values()) link.disconnected();
+    if (this.status === 'closed') return;
+
+    const final = FINAL_CODES.get(code);
+    if (final !== undefined) return this.finish(code, reason || final);
+    this.scheduleReconnect(code);
+  }
+
+  private scheduleReconnect(code: number): void {
+    const delayMs = this.backoff.next();
+    if (delayMs === undefined) return this.finish(1006, 'unreachable');
+    this.status = 'waiting';
+    const attempt = this.backoff.attempts;
+    this.logger.info({ code, attempt, delayMs }, 'connection dropped; reconnecting');
+    this.events.emit('reconnecting', { attempt, delayMs, code });
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.status !== 'closed') this.open();
+    }, delayMs);
+  }
+
+  private onFailure(error: unknown): void {
+    if (error instanceof SessionClientError && error.reason === 'certificate-refused') {
+      this.logger.warn({ why: error.message }, 'refused a certificate; ending');
+      return this.finish(CERTIFICATE_REFUSED_CODE, error.message);
+    }
+    this.logger.warn({ err: String(error) }, 'a gateway message failed');
+  }
+
+  private finish(code: number, reason: string): void {
+    if (this.status === 'closed') return;
+    this.status = 'closed';
+    this.closedWith = { code, reason };
+    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket !== undefined) socket.close(code === CERTIFICATE_REFUSED_CODE ? 1008 : 1000);
+
+    const error = this.endedError();
+    for (const link of this.links.values()) link.close(error);
+    this.links.clear();
+    this.logger.info({ code, reason }, 'session client ended');
+    this.ready?.reject(error);
+    this.ready?.promise.catch(() => undefined);
+    this.events.emit('closed', { code, reason });
+  }
+
+  private endedError(): SessionClientError {
+    const ended = this.closedWith ?? { code: 1000, reason: 'closed' };
+    const reason =
+      ended.code === 4003
+        ? 'not-admitted'
+        : ended.code === CERTIFICATE_REFUSED_CODE
+          ? 'certificate-refused'
+          : 'closed';
+    return new SessionClientError(reason, `the session client ended (${ended.reason})`);
+  }
+
+  private expectation(): CertificateExpectation {
+    const now = this.options.now?.() ?? new Date();
+    return { engineKey: this.engineKey, sessionId: this.options.sessionId, now };
+  }
+
+  private peerExpectation(): CertificateExpectation {
+    const role = this.options.expectedPeerRole;
+    return { ...this.expectation(), notParticipantId: this.me!.participantId, role };
+  }
+
+  private sasWith(fields: ParticipantCertificateFields): Promise<string> {
+    const peerKey = fromBase64(fields.boxKey, 32)!;
+    const { sessionId, backend } = this.options;
+    return shortAuthenticationStringAsync(sessionId, this.boxKeys.publicKey, peerKey, backend);
+  }
+
+  private linkHost(): PeerLinkHost {
+    const { options } = this;
+    return {
+      sessionId: options.sessionId,
+      myParticipantId: this.me!.participantId,
+      mySecretKey: this.boxKeys.secretKey,
+      backend: options.backend,
+      window: {
+        maxRecords: options.window?.maxRecords ?? 256,
+        maxBytes: options.window?.maxBytes ?? 16 * 1024 * 1024,
+      },
+      retransmitMs: options.retransmitMs ?? 1000,
+      transmit: (to, frame) => this.transmit(to, frame),
+      deliver: (from, channel, body) => this.deliver(from, channel, body),
+      opened: () => void this.counts.opened++,
+      dropped: (reason) => this.countDrop(reason),
+      failed: (error) => this.logger.warn({ err: String(error) }, 'a frame step failed'),
+    };
+  }
+
+  private transmit(to: string, frame: Uint8Array): boolean {
+    if (!this.socketOpen()) return false;
+    this.socket!.send(encodeEnvelope(to, frame));
+    return true;
+  }
+
+  private deliver(from: string, channel: string, body: Uint8Array): void {
+    this.events.emit('message', { channel, body, from });
+    for (const handler of [...(this.handlers.get(channel) ?? [])]) {
+      try {
+        handler(body, from);
+      } catch (error) {
+        this.logger.warn({ channel, err: String(error) }, 'a channel handler threw');
+      }
+    }
+  }
+
+  private countDrop(reason: SessionDropReason): void {
+    this.counts.dropped[reason] = (this.counts.dropped[reason] ?? 0) + 1;
+  }
+
+  private flushReports(): void {
+    if (this.status !== 'ready' || !this.socketOpen()) return;
+    for (const report of this.reports.splice(0)) {
+      this.socket!.send(JSON.stringify({ t: 'report', ...report }));
+    }
+  }
+
+  private socketOpen(): boolean {
+    return this.socket !== undefined && this.socket.readyState === WEB_SOCKET_OPEN;
+  }
+}
+
+function toBytes(data: unknown): Uint8Array | undefined {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (data instanceof Uint8Array) return data;
+  return undefined;
+}
+
+function zeroDrops(): Record<SessionDropReason, number> {
+  return {
+    truncated: 0,
+    'bad-version': 0,
+    'wrong-direction': 0,
+    replayed: 0,
+    forged: 0,
+    'bad-record': 0,
+    'hold-full': 0,
+    'stale-key': 0,
+    'unknown-peer': 0,
+    'bad-envelope': 0,
+  };
+}
