@@ -1,0 +1,223 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { expect } from 'chai';
+import { DIST_ROOT } from '../../../engine/version.js';
+import { cleanEnv } from '../../support/cli-process.js';
+import { startEngineProcess, type EngineProcess } from '../../support/engine-process.js';
+import { LineWatcher } from '../../support/line-watcher.js';
+import {
+  makeGroup,
+  makeTechnician,
+  signInWithSecret,
+  type RemoteMember,
+} from '../../support/remote-people.js';
+
+const APPLET = path.join(DIST_ROOT, 'samples', 'applet', 'applet-cli.js');
+const DRIVER = path.join(DIST_ROOT, 'test', 'support', 'technician-driver.js');
+
+interface Driver {
+  readonly child: ChildProcess;
+  readonly out: LineWatcher;
+  send(command: Record<string, unknown>): void;
+  /** The next event of `name` with kind `ev` (and `extra` fields) from line `from` on. */
+  event(
+    ev: string,
+    extra?: Record<string, unknown>,
+    from?: number,
+  ): Promise<Record<string, unknown>>;
+}
+
+function startDriver(): Driver {
+  const child = spawn(process.execPath, [DRIVER], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const out = new LineWatcher(child.stdout!);
+  return {
+    child,
+    out,
+    send: (command) => child.stdin!.write(`${JSON.stringify(command)}\n`),
+    async event(ev, extra = {}, from = 0) {
+      const line = await out.waitFor((text) => {
+        const event = JSON.parse(text) as Record<string, unknown>;
+        return event.ev === ev && Object.entries(extra).every(([k, v]) => event[k] === v);
+      }, from);
+      return JSON.parse(line) as Record<string, unknown>;
+    },
+  };
+}
+
+function startApplet(
+  engine: EngineProcess,
+  code: string,
+): {
+  child: ChildProcess;
+  out: LineWatcher;
+  type(line: string): void;
+  exited: Promise<number | null>;
+} {
+  const args = [APPLET, '--server', engine.url, '--code', code, '--ca', engine.caFile];
+  const child = spawn(process.execPath, [...args, '--name', 'Pat'], {
+    env: cleanEnv(),
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return {
+    child,
+    out: new LineWatcher(child.stdout!),
+    type: (line) => child.stdin!.write(`${line}\n`),
+    exited,
+  };
+}
+
+describe('a session across three processes (engine, technician client, applet)', function () {
+  this.timeout(120_000);
+  let engine: EngineProcess;
+  let driver: Driver | undefined;
+  let applet: ReturnType<typeof startApplet> | undefined;
+  let admin: RemoteMember;
+  let alice: RemoteMember;
+  let bob: RemoteMember;
+
+  before(async () => {
+    engine = await startEngineProcess();
+    const send = engine.request;
+    const { tenant, email, secret } = engine.firstAdmin;
+    admin = await signInWithSecret(send, tenant, email, secret);
+    const group = await makeGroup(send, admin, 'Front line', {
+      allowed: ['system-information', 'file-manager', 'transfer-sessions'],
+      denied: ['remote-control'],
+    });
+    alice = await makeTechnician(send, admin, tenant, 'alice@example.test', group);
+    bob = await makeTechnician(send, admin, tenant, 'bob@example.test', group);
+  });
+
+  after(async () => {
+    driver?.child.kill('SIGKILL');
+    applet?.child.kill('SIGKILL');
+    await engine?.stop();
+  });
+
+  it('creates, joins, chats both ways, asks consent twice, transfers and ends', async () => {
+    const created = await engine.request('/api/v1/sessions', {
+      method: 'POST',
+      headers: alice.headers,
+      body: { endUserName: 'Pat' },
+    });
+    expect(created.status, created.text).to.equal(201);
+    const session = created.json as {
+      id: string;
+      sessionId: string;
+      joinCode: string;
+      gatewayUrl: string;
+      engineKey: string;
+    };
+
+    applet = startApplet(engine, session.joinCode);
+    await applet.out.waitFor((line) => line.startsWith('connected'));
+
+    driver = startDriver();
+    const connect = (name: string, who: RemoteMember, sessionId: string) =>
+      driver!.send({
+        cmd: 'connect',
+        name,
+        url: session.gatewayUrl,
+        engineKey: session.engineKey,
+        sessionId,
+        token: who.token,
+        ca: engine.ca,
+      });
+    connect('alice', alice, session.sessionId);
+    await driver.event('peer', { name: 'alice', role: 'end-user' });
+    await applet.out.waitFor((line) => line.includes(`joined; check code`));
+
+    // Chat both ways, with delivery acknowledgements on each side.
+    driver.send({ cmd: 'chat', name: 'alice', text: 'Hello, I am Alice from support.' });
+    await applet.out.waitFor((line) => line === '[technician] Hello, I am Alice from support.');
+    await driver.event('delivered', { name: 'alice' });
+    applet.type('My printer will not print.');
+    expect((await driver.event('chat', { name: 'alice' })).text).to.equal(
+      'My printer will not print.',
+    );
+    await applet.out.waitFor((line) => line.startsWith('delivered '));
+
+    // One consent granted: the applet asks, the end user says yes, the action then runs.
+    driver.send({
+      cmd: 'consent',
+      name: 'alice',
+      permission: 'system-information',
+      prompt: 'See your system',
+    });
+    await applet.out.waitFor(
+      (line) => line.startsWith('? ') && line.includes('system-information'),
+    );
+    applet.type('y');
+    const granted = await driver.event('consent', {
+      name: 'alice',
+      permission: 'system-information',
+    });
+    expect(granted.decision).to.equal('granted');
+    driver.send({ cmd: 'action', name: 'alice' });
+    const result = await driver.event('action', { name: 'alice' });
+    expect(result.type).to.equal('result');
+    expect((result.info as { platform: string }).platform).to.equal(process.platform);
+
+    // One consent denied by the end user.
+    const asked = applet.out.lines.length;
+    driver.send({
+      cmd: 'consent',
+      name: 'alice',
+      permission: 'file-manager',
+      prompt: 'Browse your files',
+    });
+    await applet.out.waitFor(
+      (line) => line.startsWith('? ') && line.includes('file-manager'),
+      asked,
+    );
+    applet.type('n');
+    const denied = await driver.event('consent', { name: 'alice', permission: 'file-manager' });
+    expect(denied.decision).to.equal('denied');
+
+    // A permission the group does not grant is refused without asking the end user.
+    const before = applet.out.lines.length;
+    driver.send({ cmd: 'consent', name: 'alice', permission: 'remote-control', prompt: 'Control' });
+    const refused = await driver.event('consent', { name: 'alice', permission: 'remote-control' });
+    expect(refused.decision).to.equal('denied');
+    expect(applet.out.lines.slice(before).some((line) => line.startsWith('? '))).to.equal(false);
+
+    // Transfer to Bob: Alice loses her place, Bob connects and chats; Alice's grant is not his.
+    const transfer = await engine.request(`/api/v1/sessions/${session.id}/transfer`, {
+      method: 'POST',
+      headers: alice.headers,
+      body: { memberId: bob.id },
+    });
+    expect(transfer.status, transfer.text).to.equal(200);
+    expect((await driver.event('closed', { name: 'alice' })).code).to.equal(4011);
+    const detail = await engine.request(`/api/v1/sessions/${session.id}`, { headers: bob.headers });
+    expect(detail.status, detail.text).to.equal(200);
+    const { sessionId } = detail.json as { sessionId: string };
+    connect('bob', bob, sessionId);
+    await driver.event('peer', { name: 'bob', role: 'end-user' });
+    driver.send({ cmd: 'chat', name: 'bob', text: 'Bob here, I will take it from now.' });
+    await applet.out.waitFor((line) => line === '[technician] Bob here, I will take it from now.');
+    driver.send({ cmd: 'action', name: 'bob' });
+    expect((await driver.event('action', { name: 'bob' })).type).to.equal('refused');
+
+    // The end user ends the session: everyone is closed with 4100 and the applet exits 0.
+    applet.type('/end');
+    expect((await driver.event('closed', { name: 'bob' })).code).to.equal(4100);
+    expect(await applet.exited).to.equal(0);
+
+    const audit = await engine.request('/api/v1/audit?limit=200', { headers: admin.headers });
+    expect(audit.status, audit.text).to.equal(200);
+    const actions = (audit.json as { items: Array<{ action: string }> }).items.map((r) => r.action);
+    for (const action of [
+      'session.created',
+      'session.joined',
+      'consent.asked',
+      'consent.granted',
+      'consent.denied',
+      'session.transferred',
+      'session.ended',
+    ]) {
+      expect(actions, action).to.include(action);
+    }
+  });
+});
