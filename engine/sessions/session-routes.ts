@@ -59,6 +59,7 @@ function registerReadRoutes({ api, deps, service }: SessionRouteDeps): Disposabl
               joinCodeExpiresAt: z.iso.datetime(),
               joinUrl: z.string(),
               gatewayUrl: z.string(),
+              engineKey: z.string(),
               state: SessionStateEnum,
             }),
           },
@@ -75,6 +76,7 @@ function registerReadRoutes({ api, deps, service }: SessionRouteDeps): Disposabl
               joinCodeExpiresAt: (session.joinCodeExpiresAt as Date).toISOString(),
               joinUrl: `${publicUrl}/join`,
               gatewayUrl: gatewayUrlOf(publicUrl),
+              engineKey: deps.signingKey.publicKey(),
               state: session.state,
             },
           };
@@ -156,7 +158,7 @@ function registerReadRoutes({ api, deps, service }: SessionRouteDeps): Disposabl
   ];
 }
 
-function registerActionRoutes({ api, service }: SessionRouteDeps): Disposable[] {
+function registerActionRoutes({ api, deps, service }: SessionRouteDeps): Disposable[] {
   const action = (
     name: string,
     operationId: string,
@@ -188,12 +190,16 @@ function registerActionRoutes({ api, service }: SessionRouteDeps): Disposable[] 
         summary: 'Takes a queued session; of several technicians at once exactly one wins',
         params: Ref,
         responses: {
-          200: { description: 'Picked up', schema: SessionItem.extend({ sessionId: z.string() }) },
+          200: {
+            description: 'Picked up',
+            schema: SessionItem.extend({ sessionId: z.string(), engineKey: z.string() }),
+          },
           409: { description: 'Another technician was first' },
         },
         handler: async ({ principal, params, ip }) => {
           const session = await service.pickUp(who(principal), params.id, ip);
-          return { body: { ...itemView(session), sessionId: session.guid } };
+          const engineKey = deps.signingKey.publicKey();
+          return { body: { ...itemView(session), sessionId: session.guid, engineKey } };
         },
       },
       'engine',

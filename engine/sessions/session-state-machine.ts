@@ -115,8 +115,9 @@ export class SessionStateMachine {
           patch: { state, ownerMemberId: null, groupId: command.groupId, updatedAt },
         };
       case 'close':
+        // Ending wins over any concurrent move: it expects only that the session is open.
         return {
-          expected,
+          expected: { states: TRANSITIONS.close.from },
           patch: {
             state,
             closeReason: command.reason,
