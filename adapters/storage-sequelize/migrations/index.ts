@@ -4,6 +4,7 @@ import * as identity from './0002-identity.js';
 import * as organisation from './0003-organisation.js';
 import * as access from './0004-access.js';
 import * as groupAddresses from './0005-group-addresses.js';
+import * as pluginRecordIndex from './0006-plugin-record-index.js';
 
 /** One schema change; names sort in the order they apply. */
 export interface Migration {
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   organisation,
   access,
   groupAddresses,
+  pluginRecordIndex,
 ];

@@ -5,6 +5,7 @@ import { auditSpecs } from './audit-specs.js';
 import { auditTamperSpecs } from './audit-tamper-specs.js';
 import { credentialSpecs } from './credential-specs.js';
 import { memberSpecs } from './member-specs.js';
+import { pluginRecordIndexSpecs } from './plugin-record-index-specs.js';
 import { pluginRecordSpecs } from './plugin-record-specs.js';
 import { policySpecs } from './policy-specs.js';
 import { signInSpecs } from './sign-in-specs.js';
@@ -137,6 +138,7 @@ export function storageSuite(makeFixture: () => StorageFixture): void {
     auditSpecs(context);
     auditTamperSpecs(context);
     pluginRecordSpecs(context);
+    pluginRecordIndexSpecs(context);
     transactionSpecs(context);
     tenantGuardSpecs(context);
   });
