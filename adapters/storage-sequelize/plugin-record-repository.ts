@@ -20,7 +20,7 @@ import type { Row, StorageModels } from './storage-models.js';
 const KIND = /^[a-z][a-z0-9-.]{0,63}$/;
 const MAX_KEY = 200;
 const MAX_TAG = 200;
-const MAX_TAGS = 16;
+const MAX_TAGS = 32;
 
 function toRecord(row: Row): PluginRecord {
   const at = row.get('at') as Date | null | undefined;

@@ -13,7 +13,7 @@ export interface PluginRecord {
 
 /**
  * What `put` may add so that `find` reaches the record without reading the others: labels such
- * as `session:<ref>` (at most 16, each 1 to 200 characters without control characters) and a
+ * as `session:<ref>` (at most 32, each 1 to 200 characters without control characters) and a
  * time to select and order by (when a message was sent, say).
  */
 export interface PluginRecordIndex {

@@ -1,0 +1,176 @@
+import type {
+  Clock,
+  ContentCipher,
+  JsonValue,
+  Logger,
+  Page,
+  PageRequest,
+  PluginData,
+  PluginRecord,
+  PluginRecordRepository,
+  SupportSessionSummary,
+  TenantId,
+} from '../../sdk/index.js';
+import type { IncomingMessage, TranscriptMessage } from './chat-schemas.js';
+
+/** The record kind of a stored chat message. */
+export const MESSAGE_KIND = 'message';
+/** At most this many tags per record (the storage's limit): the session and technicians. */
+const MAX_TAGS = 32;
+
+/** A stored message, as the record's value holds it. */
+interface StoredMessage {
+  readonly session: string;
+  readonly id: string;
+  readonly from: 'technician' | 'end-user';
+  readonly participantId: string;
+  readonly sentAt: string;
+  readonly length: number;
+  /** Sealed under `chat:<ref>`; absent when the policy omits chat text. */
+  readonly text?: string;
+  readonly textOmitted?: true;
+  readonly storedBy: string;
+  readonly storedAt: string;
+  readonly technicianIds: readonly string[];
+}
+
+/** What one post stored. */
+export interface StoreOutcome {
+  readonly stored: number;
+  readonly duplicates: number;
+  readonly textOmitted: boolean;
+}
+
+/** Filters of a transcript search; `technician` is a member who took part in the session. */
+export interface TranscriptFilter {
+  readonly session?: string;
+  readonly technician?: string;
+  readonly from?: Date;
+  readonly to?: Date;
+}
+
+/** The tag a session's messages carry. */
+export const sessionTag = (ref: string) => `session:${ref}`;
+/** The tag a message carries for each technician who had taken part when it was stored. */
+export const technicianTag = (memberId: string) => `technician:${memberId}`;
+
+const purposeOf = (ref: string) => `chat:${ref}`;
+const keyOf = (ref: string, id: string) => `${ref}/${id}`;
+
+/**
+ * Chat transcripts at rest: each message one plugin record, its text sealed under the tenant's
+ * key (or left out when the session's policy omits chat text), indexed by session, by the
+ * technicians of the session and by the time it was sent.
+ */
+export class ChatTranscripts {
+  constructor(
+    private readonly data: PluginData,
+    private readonly cipher: ContentCipher,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Stores the messages not stored before (by id, per session); a resend stores nothing. */
+  async store(
+    session: SupportSessionSummary,
+    storedBy: string,
+    messages: readonly IncomingMessage[],
+  ): Promise<StoreOutcome> {
+    const records = this.data.forTenant(session.tenantId);
+    const textOmitted = omitsText(session);
+    const fresh = await this.unstored(records, session.ref, messages);
+    const storedAt = this.clock.now().toISOString();
+    const tags = tagsOf(session, storedBy);
+    for (const message of fresh) {
+      const value = await this.valueOf(session, message, { storedBy, storedAt, textOmitted });
+      const index = { tags, at: new Date(message.sentAt) };
+      await records.put(MESSAGE_KIND, keyOf(session.ref, message.id), value, index);
+    }
+    return { stored: fresh.length, duplicates: messages.length - fresh.length, textOmitted };
+  }
+
+  /** Stored messages that match `filter`, by time sent then id, texts opened. */
+  async search(
+    tenantId: TenantId,
+    filter: TranscriptFilter,
+    page: PageRequest,
+  ): Promise<Page<TranscriptMessage>> {
+    const records = this.data.forTenant(tenantId);
+    const tag = filter.session
+      ? sessionTag(filter.session)
+      : filter.technician && technicianTag(filter.technician);
+    const query = { ...(tag ? { tag } : {}), from: filter.from, to: filter.to };
+    const found = await records.find(MESSAGE_KIND, query, page);
+    // With both a session and a technician, the session's tag narrows the search and the
+    // technician is checked on each of its messages.
+    const items = found.items.filter((record) => tookPart(record, filter.technician));
+    const opened = await Promise.all(items.map((record) => this.open(tenantId, record)));
+    return found.next ? { items: opened, next: found.next } : { items: opened };
+  }
+
+  private async unstored(
+    records: PluginRecordRepository,
+    ref: string,
+    all: readonly IncomingMessage[],
+  ) {
+    const byId = new Map<string, IncomingMessage>();
+    for (const message of all) if (!byId.has(message.id)) byId.set(message.id, message);
+    const fresh: IncomingMessage[] = [];
+    for (const message of byId.values()) {
+      if (!(await records.get(MESSAGE_KIND, keyOf(ref, message.id)))) fresh.push(message);
+    }
+    return fresh;
+  }
+
+  private async valueOf(
+    session: SupportSessionSummary,
+    message: IncomingMessage,
+    meta: { storedBy: string; storedAt: string; textOmitted: boolean },
+  ): Promise<JsonValue> {
+    const stored: StoredMessage = {
+      session: session.ref,
+      id: message.id,
+      from: message.from,
+      participantId: message.participantId,
+      sentAt: new Date(message.sentAt).toISOString(),
+      length: message.text.length,
+      ...(meta.textOmitted
+        ? { textOmitted: true as const }
+        : { text: await this.cipher.seal(session.tenantId, purposeOf(session.ref), message.text) }),
+      storedBy: meta.storedBy,
+      storedAt: meta.storedAt,
+      technicianIds: [...session.technicianIds],
+    };
+    return stored as unknown as JsonValue;
+  }
+
+  private async open(tenantId: TenantId, record: PluginRecord): Promise<TranscriptMessage> {
+    const { text, technicianIds: _technicians, ...rest } = record.value as unknown as StoredMessage;
+    if (text === undefined) return { ...rest, textOmitted: true };
+    try {
+      return { ...rest, text: await this.cipher.open(tenantId, purposeOf(rest.session), text) };
+    } catch (error) {
+      // A tampered record, or the tenant's key destroyed: the message is shown without text.
+      const code = (error as { code?: string }).code;
+      this.logger.warn({ tenantId, session: rest.session, code }, 'chat text cannot be opened');
+      return { ...rest, textUnreadable: true };
+    }
+  }
+}
+
+/** Whether the session's policy leaves chat text out; anything but `store` (or unset) does. */
+function omitsText(session: SupportSessionSummary): boolean {
+  const setting = session.policy.chatText;
+  return setting !== undefined && setting !== 'store';
+}
+
+function tagsOf(session: SupportSessionSummary, storedBy: string): string[] {
+  const others = session.technicianIds.filter((id) => id !== storedBy);
+  const technicians = [storedBy, ...others].slice(0, MAX_TAGS - 1);
+  return [sessionTag(session.ref), ...technicians.map(technicianTag)];
+}
+
+function tookPart(record: PluginRecord, technician: string | undefined): boolean {
+  if (technician === undefined) return true;
+  return (record.value as unknown as StoredMessage).technicianIds.includes(technician);
+}
