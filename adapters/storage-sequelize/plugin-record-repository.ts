@@ -9,7 +9,7 @@ import type {
   PluginRecordRepository,
   TenantId,
 } from '../../engine/contracts/storage-contract.js';
-import { TetherError } from '../../engine/errors.js';
+import { isTetherError, TetherError } from '../../engine/errors.js';
 import { afterCursor, pageLimit, toPage } from './paging.js';
 import { afterTimeCursor, timeCursorOf } from './time-cursor.js';
 import { checkText } from './text-checks.js';
@@ -82,19 +82,29 @@ export class SequelizePluginRecordRepository
   }
 
   async put(kind: string, key: string, value: JsonValue, index?: PluginRecordIndex) {
-    checkAddress(kind, key);
-    const tags = checkIndex(index);
-    const at = index?.at ?? null;
-    const row = { ...this.scope(), kind, key, value: JSON.stringify(value), updatedAt: new Date() };
+    const row = this.rowOf(kind, key, value, index);
     return guarded(`record ${kind}/${key}`, () =>
       this.atomically(async (transaction) => {
-        await this.models.pluginRecords.upsert({ ...row, at }, { transaction });
-        const where = { ...this.scope(), kind, key };
-        await this.models.pluginRecordTags.destroy({ where, transaction });
-        const rows = tags.map((tag) => ({ ...this.scope(), kind, key, tag, at }));
-        if (rows.length > 0) await this.models.pluginRecordTags.bulkCreate(rows, { transaction });
+        await this.models.pluginRecords.upsert(row.record, { transaction });
+        await this.writeTags(row, transaction);
       }),
     );
+  }
+
+  async add(kind: string, key: string, value: JsonValue, index?: PluginRecordIndex) {
+    const row = this.rowOf(kind, key, value, index);
+    try {
+      await guarded(`record ${kind}/${key}`, () =>
+        this.atomically(async (transaction) => {
+          await this.models.pluginRecords.create(row.record, { transaction });
+          await this.writeTags(row, transaction);
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isTetherError(error) && error.code === 'TETHER_E_CONFLICT') return false;
+      throw error;
+    }
   }
 
   async get(kind: string, key: string): Promise<PluginRecord | undefined> {
@@ -151,6 +161,25 @@ export class SequelizePluginRecordRepository
     );
   }
 
+  /** The checked row of a record and its tags. */
+  private rowOf(kind: string, key: string, value: JsonValue, index?: PluginRecordIndex) {
+    checkAddress(kind, key);
+    const tags = checkIndex(index);
+    const at = index?.at ?? null;
+    const updatedAt = new Date();
+    const record = { ...this.scope(), kind, key, value: JSON.stringify(value), updatedAt, at };
+    return { record, tags: tags.map((tag) => ({ ...this.scope(), kind, key, tag, at })) };
+  }
+
+  /** Replaces the tag rows of a record. */
+  private async writeTags(row: ReturnType<typeof this.rowOf>, transaction: Transaction) {
+    const { kind, key } = row.record;
+    const where = { ...this.scope(), kind, key };
+    await this.models.pluginRecordTags.destroy({ where, transaction });
+    if (row.tags.length > 0)
+      await this.models.pluginRecordTags.bulkCreate(row.tags, { transaction });
+  }
+
   /** Rows of `model` ordered by time then key, one more than a page. */
   private ordered(model: StorageModels['pluginRecords'], where: WhereOptions, limit: number) {
     return model.findAll({
@@ -177,12 +206,15 @@ export class SequelizePluginRecordRepository
     return keys.flatMap((key) => byKey.get(key) ?? []);
   }
 
-  /** Runs `work` in this repository's transaction, or in a new one when it has none. */
+  /**
+   * Runs `work` in a transaction of its own, or in a savepoint of the repository's transaction,
+   * so that a failed step (a clash in `add`) undoes only this call's writes.
+   */
   private async atomically<T>(work: (transaction: Transaction) => Promise<T>): Promise<T> {
-    if (this.unit) return work(this.unit);
     const sequelize = this.models.pluginRecords.sequelize;
     if (!sequelize) throw new Error('plugin records: the model is not attached to a database');
-    return sequelize.transaction((transaction) => work(transaction));
+    const options = this.unit ? { transaction: this.unit } : {};
+    return sequelize.transaction(options, (transaction) => work(transaction));
   }
 
   private scope(): { tenantId: TenantId; plugin: string } {

@@ -81,7 +81,7 @@ function postMessages(deps: ChatRouteDeps): Disposable {
       await deps.audit.append({
         tenantId: caller.tenantId,
         action: 'chat.transcript-stored',
-        actor: { kind: caller.via === 'api-key' ? 'api-key' : 'member', id: caller.memberId },
+        actor: { kind: 'member', id: caller.memberId },
         target: { kind: 'session', id: session.ref },
         ip,
         details: { received: body.messages.length, ...outcome },

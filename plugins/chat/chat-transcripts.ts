@@ -7,7 +7,6 @@ import type {
   PageRequest,
   PluginData,
   PluginRecord,
-  PluginRecordRepository,
   SupportSessionSummary,
   TenantId,
 } from '../../sdk/index.js';
@@ -70,7 +69,10 @@ export class ChatTranscripts {
     private readonly logger: Logger,
   ) {}
 
-  /** Stores the messages not stored before (by id, per session); a resend stores nothing. */
+  /**
+   * Stores the messages not stored before (by id, per session), atomically per message, so a
+   * resend, even one racing the first post, stores nothing twice.
+   */
   async store(
     session: SupportSessionSummary,
     storedBy: string,
@@ -78,15 +80,19 @@ export class ChatTranscripts {
   ): Promise<StoreOutcome> {
     const records = this.data.forTenant(session.tenantId);
     const textOmitted = omitsText(session);
-    const fresh = await this.unstored(records, session.ref, messages);
     const storedAt = this.clock.now().toISOString();
     const tags = tagsOf(session, storedBy);
-    for (const message of fresh) {
+    let stored = 0;
+    for (const message of distinct(messages)) {
+      const key = keyOf(session.ref, message.id);
+      // Most resends repeat what is stored already: those skip the sealing.
+      if (await records.get(MESSAGE_KIND, key)) continue;
       const value = await this.valueOf(session, message, { storedBy, storedAt, textOmitted });
-      const index = { tags, at: new Date(message.sentAt) };
-      await records.put(MESSAGE_KIND, keyOf(session.ref, message.id), value, index);
+      if (await records.add(MESSAGE_KIND, key, value, { tags, at: new Date(message.sentAt) })) {
+        stored += 1;
+      }
     }
-    return { stored: fresh.length, duplicates: messages.length - fresh.length, textOmitted };
+    return { stored, duplicates: messages.length - stored, textOmitted };
   }
 
   /** Stored messages that match `filter`, by time sent then id, texts opened. */
@@ -106,20 +112,6 @@ export class ChatTranscripts {
     const items = found.items.filter((record) => tookPart(record, filter.technician));
     const opened = await Promise.all(items.map((record) => this.open(tenantId, record)));
     return found.next ? { items: opened, next: found.next } : { items: opened };
-  }
-
-  private async unstored(
-    records: PluginRecordRepository,
-    ref: string,
-    all: readonly IncomingMessage[],
-  ) {
-    const byId = new Map<string, IncomingMessage>();
-    for (const message of all) if (!byId.has(message.id)) byId.set(message.id, message);
-    const fresh: IncomingMessage[] = [];
-    for (const message of byId.values()) {
-      if (!(await records.get(MESSAGE_KIND, keyOf(ref, message.id)))) fresh.push(message);
-    }
-    return fresh;
   }
 
   private async valueOf(
@@ -162,6 +154,13 @@ export class ChatTranscripts {
 function omitsText(session: SupportSessionSummary): boolean {
   const setting = session.policy.chatText;
   return setting !== undefined && setting !== 'store';
+}
+
+/** The first message of each id, in the order given. */
+function distinct(messages: readonly IncomingMessage[]): IncomingMessage[] {
+  const byId = new Map<string, IncomingMessage>();
+  for (const message of messages) if (!byId.has(message.id)) byId.set(message.id, message);
+  return [...byId.values()];
 }
 
 function tagsOf(session: SupportSessionSummary, storedBy: string): string[] {

@@ -38,6 +38,11 @@ export interface PluginRecordQuery {
  */
 export interface PluginRecordRepository {
   put(kind: string, key: string, value: JsonValue, index?: PluginRecordIndex): Promise<void>;
+  /**
+   * Stores the record only if (kind, key) holds none yet, atomically, so two callers at once
+   * cannot both store it; resolves whether this call did.
+   */
+  add(kind: string, key: string, value: JsonValue, index?: PluginRecordIndex): Promise<boolean>;
   get(kind: string, key: string): Promise<PluginRecord | undefined>;
   list(kind: string, page?: PageRequest): Promise<Page<PluginRecord>>;
   /** The records of `kind` indexed with a time that match `query`, page by page. */

@@ -88,6 +88,45 @@ export function pluginRecordIndexSpecs(context: SuiteContext): void {
       expect(await keys(records, { tag: 'again' })).to.deep.equal([]);
     });
 
+    it('adds a record only once: a second add, with another value, changes nothing', async () => {
+      const records = await recordsOfNewTenant('add-once');
+      expect(await records.add('msg', 'k', 'first', { tags: ['one'], at: at(1) })).to.equal(true);
+      expect(await records.add('msg', 'k', 'second', { tags: ['two'], at: at(2) })).to.equal(false);
+      expect((await records.get('msg', 'k'))?.value).to.equal('first');
+      expect(await keys(records, { tag: 'one' })).to.deep.equal(['k']);
+      expect(await keys(records, { tag: 'two' })).to.deep.equal([]);
+    });
+
+    // sqlite::memory: has one connection, which holds one transaction at a time: writers at once
+    // are for a database file or a server.
+    const manyConnections = context.fixture.label !== 'SQLite (sqlite::memory:)';
+    if (manyConnections) {
+      it('lets exactly one of several adds of a key at once store it', async () => {
+        const records = await recordsOfNewTenant('add-race');
+        const tries = Array.from({ length: 6 }, (_, i) =>
+          records.add('msg', 'k', i, { tags: [`t${i}`], at: at(i) }),
+        );
+        const outcomes = await Promise.all(tries);
+        expect(outcomes.filter(Boolean)).to.have.length(1);
+        const winner = outcomes.indexOf(true);
+        expect((await records.get('msg', 'k'))?.value).to.equal(winner);
+        expect((await records.find('msg', {})).items).to.have.length(1);
+      });
+    }
+
+    it('keeps a transaction usable after an add that found the key taken', async () => {
+      const tenant = await context.storage.tenants.create(uniqueName('add-unit'));
+      await context.storage.transaction(async (unit) => {
+        const records = unit.forTenant(tenant.id).pluginRecords('chat');
+        expect(await records.add('msg', 'k', 1, { at: at(1) })).to.equal(true);
+        expect(await records.add('msg', 'k', 2, { at: at(2) })).to.equal(false);
+        await records.put('msg', 'other', 3, { tags: ['after'], at: at(3) });
+      });
+      const records = context.storage.forTenant(tenant.id).pluginRecords('chat');
+      expect(await keys(records)).to.deep.equal(['k', 'other']);
+      expect((await records.get('msg', 'k'))?.value).to.equal(1);
+    });
+
     it("keeps another plugin's and another tenant's tagged records out of reach", async () => {
       const records = await recordsOfNewTenant('find-own');
       await putMessages(records);

@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { expect } from 'chai';
 import { Storage, type TenantId } from '../../../engine/contracts/storage-contract.js';
 import { PasswordHasher } from '../../../engine/identity/password-hasher.js';
@@ -106,6 +107,7 @@ describe('built-in plugin chat', function () {
     sessions.open({ tenantId, ref: 'S-STORE', technicianIds: [alice.id, bob.id] });
     sessions.open({ tenantId, ref: 'S-OMIT', technicianIds: [alice.id], chatText: 'omit' });
     sessions.open({ tenantId, ref: 'S-BOB', technicianIds: [bob.id] });
+    sessions.open({ tenantId, ref: 'S-RACE', technicianIds: [alice.id] });
     sessions.open({ tenantId: other.id, ref: 'S-OTHER', technicianIds: [] });
   });
   after(() => engine?.stop());
@@ -113,6 +115,25 @@ describe('built-in plugin chat', function () {
   it('loads with the engine, as every built-in plugin does', () => {
     const status = engine.engine.plugins().find((plugin) => plugin.name === 'chat');
     expect(status).to.include({ state: 'active', origin: 'built-in' });
+  });
+
+  it('documents its three routes under the chat tag in a valid OpenAPI document', async () => {
+    const document = (await engine.request('/api/v1/openapi.json')).json as {
+      paths: Record<string, Record<string, { operationId?: string; tags?: string[] }>>;
+    };
+    const result = await new Validator().validate(document);
+    expect(result.errors, JSON.stringify(result.errors)).to.equal(undefined);
+    const operations = [
+      document.paths[`${BASE}/sessions/{ref}/messages`]?.post,
+      document.paths[`${BASE}/transcripts`]?.get,
+      document.paths[`${BASE}/sessions/{ref}/transcript`]?.get,
+    ];
+    expect(operations.map((operation) => operation?.operationId)).to.deep.equal([
+      'postChatMessages',
+      'listChatTranscripts',
+      'getChatTranscript',
+    ]);
+    for (const operation of operations) expect(operation?.tags).to.deep.equal(['chat']);
   });
 
   it("stores a technician's messages and gives them back by time sent, then id", async () => {
@@ -159,6 +180,21 @@ describe('built-in plugin chat', function () {
     expect(first?.text).to.equal('Hello, how can I help?');
   });
 
+  it('stores each message once when the same post arrives twice at once', async () => {
+    const batch = [message('r1', 50, 'racing one'), message('r2', 51, 'racing two')];
+    const answers = await Promise.all([
+      post('S-RACE', alice.headers, batch),
+      post('S-RACE', alice.headers, batch),
+    ]);
+    const counts = answers.map((answer) => answer.json as { stored: number; duplicates: number });
+    expect(counts.map((count) => count.stored + count.duplicates)).to.deep.equal([2, 2]);
+    expect(counts[0]!.stored + counts[1]!.stored).to.equal(2);
+    expect(items(await transcript('S-RACE', alice.headers)).map((m) => m.id)).to.deep.equal([
+      'r1',
+      'r2',
+    ]);
+  });
+
   it('keeps the text only sealed at rest: the record does not hold the plaintext', async () => {
     const record = await records().get('message', 'S-STORE/m2a');
     const raw = JSON.stringify(record?.value);
@@ -198,6 +234,8 @@ describe('built-in plugin chat', function () {
       'S-BOB/b1',
       'S-STORE/m4',
       'S-OMIT/o1',
+      'S-RACE/r1',
+      'S-RACE/r2',
     ]);
     expect(await ids({ session: 'S-BOB' })).to.deep.equal(['S-BOB/b1']);
     expect(await ids({ technician: bob.id })).to.have.length(6);
@@ -219,7 +257,7 @@ describe('built-in plugin chat', function () {
       after = page.next;
       if (!after) break;
     }
-    expect(seen).to.deep.equal(['m1', 'm2a', 'm2b', 'm3', 'b1', 'm4', 'o1']);
+    expect(seen).to.deep.equal(['m1', 'm2a', 'm2b', 'm3', 'b1', 'm4', 'o1', 'r1', 'r2']);
   });
 
   it("shows another tenant's master administrator nothing of this tenant", async () => {
