@@ -1,14 +1,15 @@
-import type {
-  Clock,
-  ContentCipher,
-  JsonValue,
-  Logger,
-  Page,
-  PageRequest,
-  PluginData,
-  PluginRecord,
-  SupportSessionSummary,
-  TenantId,
+import {
+  isTetherError,
+  type Clock,
+  type ContentCipher,
+  type JsonValue,
+  type Logger,
+  type Page,
+  type PageRequest,
+  type PluginData,
+  type PluginRecord,
+  type SupportSessionSummary,
+  type TenantId,
 } from '../../sdk/index.js';
 import type { IncomingMessage, TranscriptMessage } from './chat-schemas.js';
 
@@ -143,8 +144,9 @@ export class ChatTranscripts {
       return { ...rest, text: await this.cipher.open(tenantId, purposeOf(rest.session), text) };
     } catch (error) {
       // A tampered record, or the tenant's key destroyed: the message is shown without text.
-      const code = (error as { code?: string }).code;
-      this.logger.warn({ tenantId, session: rest.session, code }, 'chat text cannot be opened');
+      // Anything else (the key store down, say) is a failure of the request.
+      if (!isTetherError(error) || error.code !== 'TETHER_E_DECRYPT') throw error;
+      this.logger.warn({ tenantId, session: rest.session }, 'chat text cannot be opened');
       return { ...rest, textUnreadable: true };
     }
   }
@@ -171,5 +173,5 @@ function tagsOf(session: SupportSessionSummary, storedBy: string): string[] {
 
 function tookPart(record: PluginRecord, technician: string | undefined): boolean {
   if (technician === undefined) return true;
-  return (record.value as unknown as StoredMessage).technicianIds.includes(technician);
+  return (record.value as unknown as StoredMessage).technicianIds?.includes(technician) ?? false;
 }
