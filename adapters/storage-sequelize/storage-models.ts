@@ -9,6 +9,7 @@ export interface StorageModels {
   readonly tenants: ModelStatic<Row>;
   readonly members: ModelStatic<Row>;
   readonly pluginRecords: ModelStatic<Row>;
+  readonly pluginRecordTags: ModelStatic<Row>;
   readonly signIns: ModelStatic<Row>;
   readonly policies: ModelStatic<Row>;
   readonly auditEvents: ModelStatic<Row>;
@@ -63,12 +64,30 @@ export function defineModels(sequelize: Sequelize): StorageModels {
       key: { type: DataTypes.STRING(200), primaryKey: true },
       value: { type: DataTypes.TEXT, allowNull: false },
       updatedAt: { type: DataTypes.DATE, allowNull: false },
+      at: { type: DataTypes.DATE, allowNull: true },
     },
     { tableName: 'plugin_records' },
   );
+  const pluginRecordTags = definePluginRecordTags(sequelize);
   const identity = defineIdentityModels(sequelize);
-  for (const model of [members, pluginRecords, ...Object.values(identity)]) guardTenant(model);
-  return { tenants, members, pluginRecords, ...identity };
+  const owned = [members, pluginRecords, pluginRecordTags, ...Object.values(identity)];
+  for (const model of owned) guardTenant(model);
+  return { tenants, members, pluginRecords, pluginRecordTags, ...identity };
+}
+
+function definePluginRecordTags(sequelize: Sequelize): ModelStatic<Row> {
+  return sequelize.define<Row>(
+    'pluginRecordTag',
+    {
+      tenantId: { type: DataTypes.UUID, primaryKey: true },
+      plugin: { type: DataTypes.STRING(100), primaryKey: true },
+      kind: { type: DataTypes.STRING(64), primaryKey: true },
+      tag: { type: DataTypes.STRING(200), primaryKey: true },
+      key: { type: DataTypes.STRING(200), primaryKey: true },
+      at: { type: DataTypes.DATE, allowNull: true },
+    },
+    { tableName: 'plugin_record_tags' },
+  );
 }
 
 function defineIdentityModels(sequelize: Sequelize) {

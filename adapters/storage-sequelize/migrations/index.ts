@@ -5,6 +5,7 @@ import * as organisation from './0003-organisation.js';
 import * as access from './0004-access.js';
 import * as groupAddresses from './0005-group-addresses.js';
 import * as sessions from './0006-sessions.js';
+import * as pluginRecordIndex from './0007-plugin-record-index.js';
 
 /** One schema change; names sort in the order they apply. */
 export interface Migration {
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   access,
   groupAddresses,
   sessions,
+  pluginRecordIndex,
 ];

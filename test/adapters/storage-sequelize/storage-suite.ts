@@ -5,6 +5,7 @@ import { auditSpecs } from './audit-specs.js';
 import { auditTamperSpecs } from './audit-tamper-specs.js';
 import { credentialSpecs } from './credential-specs.js';
 import { memberSpecs } from './member-specs.js';
+import { pluginRecordIndexSpecs } from './plugin-record-index-specs.js';
 import { pluginRecordSpecs } from './plugin-record-specs.js';
 import { policySpecs } from './policy-specs.js';
 import { sessionSpecs } from './session-specs.js';
@@ -138,6 +139,7 @@ export function storageSuite(makeFixture: () => StorageFixture): void {
     auditSpecs(context);
     auditTamperSpecs(context);
     pluginRecordSpecs(context);
+    pluginRecordIndexSpecs(context);
     transactionSpecs(context);
     tenantGuardSpecs(context);
     sessionSpecs(context);

@@ -1,0 +1,177 @@
+import {
+  isTetherError,
+  type Clock,
+  type ContentCipher,
+  type JsonValue,
+  type Logger,
+  type Page,
+  type PageRequest,
+  type PluginData,
+  type PluginRecord,
+  type SupportSessionSummary,
+  type TenantId,
+} from '../../sdk/index.js';
+import type { IncomingMessage, TranscriptMessage } from './chat-schemas.js';
+
+/** The record kind of a stored chat message. */
+export const MESSAGE_KIND = 'message';
+/** At most this many tags per record (the storage's limit): the session and technicians. */
+const MAX_TAGS = 32;
+
+/** A stored message, as the record's value holds it. */
+interface StoredMessage {
+  readonly session: string;
+  readonly id: string;
+  readonly from: 'technician' | 'end-user';
+  readonly participantId: string;
+  readonly sentAt: string;
+  readonly length: number;
+  /** Sealed under `chat:<ref>`; absent when the policy omits chat text. */
+  readonly text?: string;
+  readonly textOmitted?: true;
+  readonly storedBy: string;
+  readonly storedAt: string;
+  readonly technicianIds: readonly string[];
+}
+
+/** What one post stored. */
+export interface StoreOutcome {
+  readonly stored: number;
+  readonly duplicates: number;
+  readonly textOmitted: boolean;
+}
+
+/** Filters of a transcript search; `technician` is a member who took part in the session. */
+export interface TranscriptFilter {
+  readonly session?: string;
+  readonly technician?: string;
+  readonly from?: Date;
+  readonly to?: Date;
+}
+
+/** The tag a session's messages carry. */
+export const sessionTag = (ref: string) => `session:${ref}`;
+/** The tag a message carries for each technician who had taken part when it was stored. */
+export const technicianTag = (memberId: string) => `technician:${memberId}`;
+
+const purposeOf = (ref: string) => `chat:${ref}`;
+const keyOf = (ref: string, id: string) => `${ref}/${id}`;
+
+/**
+ * Chat transcripts at rest: each message one plugin record, its text sealed under the tenant's
+ * key (or left out when the session's policy omits chat text), indexed by session, by the
+ * technicians of the session and by the time it was sent.
+ */
+export class ChatTranscripts {
+  constructor(
+    private readonly data: PluginData,
+    private readonly cipher: ContentCipher,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Stores the messages not stored before (by id, per session), atomically per message, so a
+   * resend, even one racing the first post, stores nothing twice.
+   */
+  async store(
+    session: SupportSessionSummary,
+    storedBy: string,
+    messages: readonly IncomingMessage[],
+  ): Promise<StoreOutcome> {
+    const records = this.data.forTenant(session.tenantId);
+    const textOmitted = omitsText(session);
+    const storedAt = this.clock.now().toISOString();
+    const tags = tagsOf(session, storedBy);
+    let stored = 0;
+    for (const message of distinct(messages)) {
+      const key = keyOf(session.ref, message.id);
+      // Most resends repeat what is stored already: those skip the sealing.
+      if (await records.get(MESSAGE_KIND, key)) continue;
+      const value = await this.valueOf(session, message, { storedBy, storedAt, textOmitted });
+      if (await records.add(MESSAGE_KIND, key, value, { tags, at: new Date(message.sentAt) })) {
+        stored += 1;
+      }
+    }
+    return { stored, duplicates: messages.length - stored, textOmitted };
+  }
+
+  /** Stored messages that match `filter`, by time sent then id, texts opened. */
+  async search(
+    tenantId: TenantId,
+    filter: TranscriptFilter,
+    page: PageRequest,
+  ): Promise<Page<TranscriptMessage>> {
+    const records = this.data.forTenant(tenantId);
+    const tag = filter.session
+      ? sessionTag(filter.session)
+      : filter.technician && technicianTag(filter.technician);
+    const query = { ...(tag ? { tag } : {}), from: filter.from, to: filter.to };
+    const found = await records.find(MESSAGE_KIND, query, page);
+    // With both a session and a technician, the session's tag narrows the search and the
+    // technician is checked on each of its messages.
+    const items = found.items.filter((record) => tookPart(record, filter.technician));
+    const opened = await Promise.all(items.map((record) => this.open(tenantId, record)));
+    return found.next ? { items: opened, next: found.next } : { items: opened };
+  }
+
+  private async valueOf(
+    session: SupportSessionSummary,
+    message: IncomingMessage,
+    meta: { storedBy: string; storedAt: string; textOmitted: boolean },
+  ): Promise<JsonValue> {
+    const stored: StoredMessage = {
+      session: session.ref,
+      id: message.id,
+      from: message.from,
+      participantId: message.participantId,
+      sentAt: new Date(message.sentAt).toISOString(),
+      length: message.text.length,
+      ...(meta.textOmitted
+        ? { textOmitted: true as const }
+        : { text: await this.cipher.seal(session.tenantId, purposeOf(session.ref), message.text) }),
+      storedBy: meta.storedBy,
+      storedAt: meta.storedAt,
+      technicianIds: [...session.technicianIds],
+    };
+    return stored as unknown as JsonValue;
+  }
+
+  private async open(tenantId: TenantId, record: PluginRecord): Promise<TranscriptMessage> {
+    const { text, technicianIds: _technicians, ...rest } = record.value as unknown as StoredMessage;
+    if (text === undefined) return { ...rest, textOmitted: true };
+    try {
+      return { ...rest, text: await this.cipher.open(tenantId, purposeOf(rest.session), text) };
+    } catch (error) {
+      // A tampered record, or the tenant's key destroyed: the message is shown without text.
+      // Anything else (the key store down, say) is a failure of the request.
+      if (!isTetherError(error) || error.code !== 'TETHER_E_DECRYPT') throw error;
+      this.logger.warn({ tenantId, session: rest.session }, 'chat text cannot be opened');
+      return { ...rest, textUnreadable: true };
+    }
+  }
+}
+
+/** Whether the session's policy leaves chat text out; anything but `store` (or unset) does. */
+function omitsText(session: SupportSessionSummary): boolean {
+  const setting = session.policy.chatText;
+  return setting !== undefined && setting !== 'store';
+}
+
+/** The first message of each id, in the order given. */
+function distinct(messages: readonly IncomingMessage[]): IncomingMessage[] {
+  const byId = new Map<string, IncomingMessage>();
+  for (const message of messages) if (!byId.has(message.id)) byId.set(message.id, message);
+  return [...byId.values()];
+}
+
+function tagsOf(session: SupportSessionSummary, storedBy: string): string[] {
+  const others = session.technicianIds.filter((id) => id !== storedBy);
+  const technicians = [storedBy, ...others].slice(0, MAX_TAGS - 1);
+  return [sessionTag(session.ref), ...technicians.map(technicianTag)];
+}
+
+function tookPart(record: PluginRecord, technician: string | undefined): boolean {
+  if (technician === undefined) return true;
+  return (record.value as unknown as StoredMessage).technicianIds?.includes(technician) ?? false;
+}
