@@ -1,0 +1,164 @@
+import { plainWsPair, rawTcpPair } from './baseline-pairs.js';
+import { requireBufferutil } from './bench-checks.js';
+import { parseBenchOptions, type BenchOptions } from './bench-options.js';
+import { benchScript, killAllChildren, spawnBenchChild } from './bench-processes.js';
+import { formatReport, type BenchResults } from './bench-report.js';
+import { EngineApi } from './engine-api.js';
+import {
+  endUserSeat,
+  engineMissing,
+  engineStreamPair,
+  makeJoinedSessions,
+  measureEngineMemory,
+  technicianSeat,
+} from './engine-bench.js';
+import { startEngineProcess, type EngineProcess } from './engine-process.js';
+import { measureRoundTrip, type RoundTripRun } from './round-trip.js';
+import type { RoundTripJob } from './round-trip-job.js';
+import { measureThroughput, type StreamPair, type ThroughputResult } from './stream-pair.js';
+
+/**
+ * `npm run bench`: starts a raw TCP relay, a plain WebSocket relay and the engine as processes
+ * of their own, measures throughput, round trips at many sessions and engine memory per idle
+ * end user, and prints the ratios against the baselines of the same run. See README.md here.
+ */
+const FRAME_BYTES = 64 * 1024;
+const START_TIMEOUT_MS = 15_000;
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+async function startRelays() {
+  const tcp = spawnBenchChild('raw TCP relay', benchScript('raw-tcp-relay'));
+  const ws = spawnBenchChild('plain ws relay', benchScript('plain-ws-relay'));
+  const { port: tcpPort } = await tcp.nextMessage<{ port: number }>(START_TIMEOUT_MS);
+  const wsInfo = await ws.nextMessage<{ port: number; cert: string }>(START_TIMEOUT_MS);
+  return { tcpPort, wsUrl: `wss://127.0.0.1:${wsInfo.port}`, wsCert: wsInfo.cert };
+}
+
+async function oneRun(makePair: () => Promise<StreamPair>, options: BenchOptions) {
+  const pair = await makePair();
+  try {
+    const total = options.mib * 1024 * 1024;
+    return await measureThroughput(pair, total, FRAME_BYTES, options.throughputLimitSeconds * 1000);
+  } finally {
+    pair.close();
+  }
+}
+
+async function throughputRounds(
+  relays: Awaited<ReturnType<typeof startRelays>>,
+  engine: { process: EngineProcess; api: EngineApi } | undefined,
+  options: BenchOptions,
+) {
+  const tcp: ThroughputResult[] = [];
+  const plainWs: ThroughputResult[] = [];
+  const encrypted: ThroughputResult[] = [];
+  // Interleaved, so that a slow moment of the machine does not fall on one relay only.
+  for (let round = 1; round <= options.rounds; round++) {
+    log(`throughput round ${round} of ${options.rounds}`);
+    tcp.push(await oneRun(() => rawTcpPair(relays.tcpPort), options));
+    plainWs.push(await oneRun(() => plainWsPair(relays.wsUrl, relays.wsCert), options));
+    if (engine) {
+      encrypted.push(await oneRun(() => engineStreamPair(engine.process, engine.api), options));
+    }
+  }
+  return { tcp, plainWs, engine: engine ? encrypted : undefined };
+}
+
+function jobBase(options: BenchOptions, ca: string) {
+  return {
+    ca,
+    intervalMs: options.intervalMs,
+    durationMs: options.seconds * 1000,
+    payloadBytes: options.payloadBytes,
+    connectTimeoutMs: 30_000,
+  };
+}
+
+function connectBudgetMs(options: BenchOptions): number {
+  return 60_000 + options.sessions * 60;
+}
+
+function plainRoundTrip(wsUrl: string, ca: string, options: BenchOptions): Promise<RoundTripRun> {
+  log(`round trip through the plain relay, ${options.sessions} sessions`);
+  const urls = Array.from({ length: options.sessions }, (_, i) => `${wsUrl}/rt/${i}`);
+  const base = { ...jobBase(options, ca), kind: 'plain' as const, urls };
+  const echo: RoundTripJob = { ...base, role: 'echo' };
+  return measureRoundTrip(echo, { ...base, role: 'sender' }, connectBudgetMs(options));
+}
+
+async function engineRoundTrip(engine: EngineProcess, api: EngineApi, options: BenchOptions) {
+  log(`round trip through the engine: making ${options.sessions} sessions`);
+  const pairs = await makeJoinedSessions(api, options.sessions);
+  const base = { ...jobBase(options, engine.cert), kind: 'engine' as const };
+  const echo: RoundTripJob = { ...base, role: 'echo', seats: pairs.map(endUserSeat) };
+  const senderSeats = pairs.map((pair) => technicianSeat(engine, api, pair));
+  const sender: RoundTripJob = { ...base, role: 'sender', seats: senderSeats };
+  log('round trip through the engine: measuring');
+  return measureRoundTrip(echo, sender, connectBudgetMs(options));
+}
+
+async function startEngine(options: BenchOptions) {
+  if (options.skipEngine) return { skipped: '--skip-engine was given' };
+  log('starting the engine');
+  const process = await startEngineProcess();
+  const api = new EngineApi(process.url, process.cert);
+  await api.signInFirstAdmin(process.firstAdmin);
+  const missing = await engineMissing(process, api);
+  if (missing) {
+    log(`${missing}: the engine part is skipped, the baselines still run`);
+    api.close();
+    await process.stop();
+    return { skipped: missing };
+  }
+  return { engine: { process, api } };
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  requireBufferutil();
+  const relays = await startRelays();
+  const { engine, skipped } = await startEngine(options);
+  try {
+    let memory;
+    if (engine) {
+      log(`memory: ${options.sessions} idle waiting end users`);
+      memory = await measureEngineMemory(engine.process, engine.api, options.sessions);
+    }
+    const rates = await throughputRounds(relays, engine, options);
+    const plainRt = await plainRoundTrip(relays.wsUrl, relays.wsCert, options);
+    const engineRt = engine
+      ? await engineRoundTrip(engine.process, engine.api, options)
+      : undefined;
+    const results: BenchResults = {
+      options,
+      ...rates,
+      plainRoundTrip: plainRt,
+      engineRoundTrip: engineRt,
+      memory,
+      engineSkipped: skipped,
+    };
+    process.stdout.write(formatReport(results));
+  } finally {
+    engine?.api.close();
+    await engine?.process.stop();
+  }
+}
+
+process.on('exit', killAllChildren);
+process.on('SIGINT', () => {
+  log('interrupted; stopping every process it started');
+  killAllChildren();
+  process.exit(130);
+});
+main().then(
+  () => {
+    killAllChildren();
+    process.exit(0);
+  },
+  (error: unknown) => {
+    log(`failed: ${(error as Error).stack ?? String(error)}`);
+    killAllChildren();
+    process.exit(1);
+  },
+);
