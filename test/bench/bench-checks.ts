@@ -10,6 +10,6 @@ export function requireBufferutil(): void {
     const loaded = require('bufferutil') as { mask?: unknown };
     if (typeof loaded.mask !== 'function') throw new Error('bufferutil has no mask()');
   } catch (error) {
-    throw new Error(`bufferutil did not load: ${(error as Error).message}`);
+    throw new Error(`bufferutil did not load: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -24,7 +24,7 @@ const DEFAULTS: BenchOptions = {
   throughputLimitSeconds: 30,
   sessions: 1000,
   seconds: 10,
-  intervalMs: 250,
+  intervalMs: 1000,
   payloadBytes: 64,
   skipEngine: false,
 };
@@ -47,7 +47,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const byFlag = new Map(Object.keys(DEFAULTS).map((name) => [`--${kebab(name)}`, name]));
   for (let index = 0; index < argv.length; index++) {
     const name = byFlag.get(argv[index]!);
-    if (name === undefined) throw new Error(`unknown flag ${argv[index]}; see test/bench/README.md`);
+    if (name === undefined)
+      throw new Error(`unknown flag ${argv[index]}; see test/bench/README.md`);
     if (typeof DEFAULTS[name as keyof BenchOptions] === 'boolean') {
       options[name] = true;
       continue;

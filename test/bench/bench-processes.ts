@@ -92,7 +92,10 @@ function lineQueue(child: ChildProcess): LineQueue {
     next: (name, timeoutMs) => {
       if (queued.length > 0) return Promise.resolve(queued.shift());
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => fail(`no message from ${name} in ${timeoutMs} ms`), timeoutMs);
+        const timer = setTimeout(
+          () => fail(`no message from ${name} in ${timeoutMs} ms`),
+          timeoutMs,
+        );
         const onExit = (code: number | null) => fail(`${name} exited (${code})`);
         const fail = (why: string) => {
           clearTimeout(timer);

@@ -30,16 +30,17 @@ export function medianRate(runs: readonly ThroughputResult[] | undefined): numbe
 function rateRow(name: string, runs: readonly ThroughputResult[] | undefined): string {
   if (!runs) return `  ${name.padEnd(24)} not measured`;
   const all = runs.map((run) => fixed(run.mbPerSecond, 0) + (run.timedOut ? '*' : ''));
-  return `  ${name.padEnd(24)} ${fixed(medianRate(runs), 0).padStart(6)} MB/s   (${all.join(', ')})`;
+  const median = fixed(medianRate(runs), 0).padStart(6);
+  return `  ${name.padEnd(24)} ${median} MB/s   (${all.join(', ')})`;
 }
 
 function roundTripRow(name: string, run: RoundTripRun | undefined): string {
   if (!run) return `  ${name.padEnd(24)} not measured`;
   const { sender, echo } = run;
   const lost = sender.sent - sender.received;
+  const [p50, p99] = [fixed(sender.p50).padStart(7), fixed(sender.p99).padStart(7)];
   return (
-    `  ${name.padEnd(24)} p50 ${fixed(sender.p50).padStart(7)} ms   p99 ${fixed(sender.p99).padStart(7)}` +
-    ` ms   max ${fixed(sender.max, 1)} ms   ${sender.received}/${sender.sent} echoed` +
+    `  ${name.padEnd(24)} p50 ${p50} ms   p99 ${p99} ms   max ${fixed(sender.max, 1)} ms   ${sender.received}/${sender.sent} echoed` +
     (lost > 0 ? ` (${lost} missing)` : '') +
     (sender.dropped + echo.dropped > 0 ? `, ${sender.dropped + echo.dropped} frames dropped` : '') +
     (sender.sendFailures + echo.sendFailures > 0
@@ -63,7 +64,8 @@ function memoryRows(memory: MemoryResult | undefined): string[] {
 }
 
 function target(name: string, value: number | undefined, goal: string, met: boolean): string {
-  const verdict = value === undefined || Number.isNaN(value) ? 'not measured' : met ? 'met' : 'NOT met';
+  const verdict =
+    value === undefined || Number.isNaN(value) ? 'not measured' : met ? 'met' : 'NOT met';
   return `  ${name.padEnd(38)} ${fixed(value).padStart(8)}   target ${goal.padEnd(10)} ${verdict}`;
 }
 
@@ -84,7 +86,8 @@ export function formatReport(results: BenchResults): string {
     `Tether bench: node ${process.version}, ${cpus().length} CPUs, everything on 127.0.0.1`,
     ...(results.engineSkipped ? [`engine part skipped: ${results.engineSkipped}`] : []),
     '',
-    `Throughput: ${o.mib} MiB one way in 64 KiB frames, median of ${o.rounds} (* hit the time limit)`,
+    `Throughput: ${o.mib} MiB one way in 64 KiB frames, median of ${o.rounds}` +
+      ' (* hit the time limit)',
     rateRow('raw TCP relay process', results.tcp),
     rateRow('plain ws relay (TLS)', results.plainWs),
     rateRow('engine (AES-256-GCM e2e)', results.engine),

@@ -92,10 +92,16 @@ export class EngineApi {
     return answer.json as JoinedSession;
   }
 
-  /** Whether the engine has the sessions API (anything but 404 and 405). */
+  /**
+   * Whether the engine has the sessions API: a join with a code nobody was given is answered
+   * by the route (any status but 405, and a 404 only with another code than the catch-all
+   * TETHER_E_NOT_FOUND of an unknown route).
+   */
   async hasSessionsApi(): Promise<boolean> {
-    const answer = await this.once('POST', '/api/v1/sessions/join', { code: '0' }, false);
-    return answer.status !== 404 && answer.status !== 405;
+    const answer = await this.once('POST', '/api/v1/sessions/join', { code: '000000' }, false);
+    const code = (answer.json as { error?: { code?: string } } | undefined)?.error?.code;
+    if (answer.status === 405) return false;
+    return answer.status !== 404 || (code !== undefined && code !== 'TETHER_E_NOT_FOUND');
   }
 
   close(): void {

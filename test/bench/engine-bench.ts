@@ -106,10 +106,7 @@ export async function measureEngineMemory(
  * A technician and an end user of one fresh session, connected and keyed: the technician
  * seals DATA records of `frameBytes` of plaintext in all, the end user opens them.
  */
-export async function engineStreamPair(
-  engine: EngineProcess,
-  api: EngineApi,
-): Promise<StreamPair> {
+export async function engineStreamPair(engine: EngineProcess, api: EngineApi): Promise<StreamPair> {
   const [pair] = await makeJoinedSessions(api, 1);
   const userSeat = endUserSeat(pair!);
   const techSeat = technicianSeat(engine, api, pair!);
@@ -127,7 +124,8 @@ export async function engineStreamPair(
     // The plaintext of a frame is its whole record, so a 64 KiB frame carries 64 KiB of record.
     send: (payload) => tech.send(peer, payload.subarray(0, payload.length - DATA_HEADER_BYTES)),
     buffered: () => tech.bufferedAmount,
-    onReceive: (onBytes) => endUser.onData((_from, body) => onBytes(body.length + DATA_HEADER_BYTES)),
+    onReceive: (onBytes) =>
+      endUser.onData((_from, body) => onBytes(body.length + DATA_HEADER_BYTES)),
     close: () => {
       tech.close();
       endUser.close();

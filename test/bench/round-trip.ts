@@ -1,10 +1,5 @@
 import { benchScript, spawnBenchChild, type BenchChild } from './bench-processes.js';
-import type {
-  EchoResult,
-  RoundTripJob,
-  SenderResult,
-  WorkerConnected,
-} from './round-trip-job.js';
+import type { EchoResult, RoundTripJob, SenderResult, WorkerConnected } from './round-trip-job.js';
 
 /** Both sides of a round-trip run. */
 export interface RoundTripRun {
