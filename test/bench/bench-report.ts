@@ -40,7 +40,8 @@ function roundTripRow(name: string, run: RoundTripRun | undefined): string {
   const lost = sender.sent - sender.received;
   const [p50, p99] = [fixed(sender.p50).padStart(7), fixed(sender.p99).padStart(7)];
   return (
-    `  ${name.padEnd(24)} p50 ${p50} ms   p99 ${p99} ms   max ${fixed(sender.max, 1)} ms   ${sender.received}/${sender.sent} echoed` +
+    `  ${name.padEnd(24)} p50 ${p50} ms   p99 ${p99} ms   max ${fixed(sender.max, 1)} ms` +
+    `   ${sender.received}/${sender.sent} echoed` +
     (lost > 0 ? ` (${lost} missing)` : '') +
     (sender.dropped + echo.dropped > 0 ? `, ${sender.dropped + echo.dropped} frames dropped` : '') +
     (sender.sendFailures + echo.sendFailures > 0
