@@ -49,6 +49,10 @@ export function spawnBenchChild(
   });
   running.add(child);
   child.on('exit', () => running.delete(child));
+  // Writing to a child that died fails with EPIPE; its exit is what the bench reports.
+  child.stdin?.on('error', (error) => {
+    process.stderr.write(`bench: ${name} no longer reads its input (${error.message})\n`);
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEEP);

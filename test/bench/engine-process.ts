@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,13 @@ export interface EngineProcess {
 }
 
 const START_TIMEOUT_MS = 30_000;
+const dataDirs = new Set<string>();
+
+/** Removes the data folder of every engine not stopped in order (for Ctrl-C and errors). */
+export function removeEngineDataDirs(): void {
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  dataDirs.clear();
+}
 
 /**
  * Starts `node dist/engine/cli/tether-cli.js start` on 127.0.0.1, a free port and a fresh data
@@ -32,6 +40,7 @@ const START_TIMEOUT_MS = 30_000;
  */
 export async function startEngineProcess(): Promise<EngineProcess> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tether-bench-engine-'));
+  dataDirs.add(dataDir);
   const env = cleanEnv({
     NODE_OPTIONS: '--inspect=127.0.0.1:0',
     TETHER_LOG_FORMAT: 'json',

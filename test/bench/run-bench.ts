@@ -12,7 +12,7 @@ import {
   measureEngineMemory,
   technicianSeat,
 } from './engine-bench.js';
-import { startEngineProcess, type EngineProcess } from './engine-process.js';
+import { removeEngineDataDirs, startEngineProcess, type EngineProcess } from './engine-process.js';
 import { measureRoundTrip, type RoundTripRun } from './round-trip.js';
 import type { RoundTripJob } from './round-trip-job.js';
 import { measureThroughput, type StreamPair, type ThroughputResult } from './stream-pair.js';
@@ -145,7 +145,10 @@ async function main(): Promise<void> {
   }
 }
 
-process.on('exit', killAllChildren);
+process.on('exit', () => {
+  killAllChildren();
+  removeEngineDataDirs();
+});
 process.on('SIGINT', () => {
   log('interrupted; stopping every process it started');
   killAllChildren();
