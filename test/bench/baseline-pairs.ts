@@ -1,33 +1,29 @@
-import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
-import type { StreamPair } from './stream-pair.js';
+import type { FrameSender } from './throughput-run.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** Two TCP connections to the raw relay on `port`, paired by a fresh id. */
-export async function rawTcpPair(port: number): Promise<StreamPair> {
-  const id = randomUUID();
-  const sender = await tcpConnect(port, id);
-  const receiver = await tcpConnect(port, id);
+/** The sending end of a raw TCP relay pair `pairId` on `port`. */
+export async function rawTcpSender(port: number, pairId: string): Promise<FrameSender> {
+  const socket = await tcpConnect(port, pairId);
   return {
     send: (payload) =>
       new Promise((resolve, reject) =>
-        sender.write(payload, (error) => (error ? reject(error) : resolve())),
+        socket.write(payload, (error) => (error ? reject(error) : resolve())),
       ),
-    buffered: () => sender.writableLength,
-    onReceive: (onBytes) => receiver.on('data', (chunk: Buffer) => onBytes(chunk.length)),
-    close: () => {
-      sender.destroy();
-      receiver.destroy();
-    },
+    buffered: () => socket.writableLength,
+    close: () => socket.destroy(),
   };
 }
 
 function tcpConnect(port: number, pairId: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port, noDelay: true });
-    const timer = setTimeout(() => socket.destroy(new Error('TCP connect timed out')), 10_000);
+    const timer = setTimeout(
+      () => socket.destroy(new Error('TCP connect timed out')),
+      CONNECT_TIMEOUT_MS,
+    );
     socket.once('error', reject);
     socket.once('connect', () => {
       clearTimeout(timer);
@@ -70,18 +66,12 @@ export function sendBinary(socket: WebSocket, payload: Buffer): Promise<void> {
   );
 }
 
-/** Two WebSockets to the plain relay at `baseUrl`, paired by a fresh path. */
-export async function plainWsPair(baseUrl: string, ca: string): Promise<StreamPair> {
-  const url = `${baseUrl}/pair/${randomUUID()}`;
-  const sender = await openWebSocket(url, ca);
-  const receiver = await openWebSocket(url, ca);
+/** The sending end of a plain relay pair: a WebSocket to `url` (the pair's path). */
+export async function plainWsSender(url: string, ca: string): Promise<FrameSender> {
+  const socket = await openWebSocket(url, ca);
   return {
-    send: (payload) => sendBinary(sender, payload),
-    buffered: () => sender.bufferedAmount,
-    onReceive: (onBytes) => receiver.on('message', (data: Buffer) => onBytes(data.length)),
-    close: () => {
-      sender.terminate();
-      receiver.terminate();
-    },
+    send: (payload) => sendBinary(socket, payload),
+    buffered: () => socket.bufferedAmount,
+    close: () => socket.terminate(),
   };
 }

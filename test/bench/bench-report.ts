@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import type { BenchOptions } from './bench-options.js';
 import type { MemoryResult } from './engine-bench.js';
 import type { RoundTripRun } from './round-trip.js';
-import type { ThroughputResult } from './stream-pair.js';
+import type { ThroughputResult } from './throughput-run.js';
 
 /** Everything one bench run measured; a part that did not run is undefined. */
 export interface BenchResults {
@@ -30,8 +30,10 @@ export function medianRate(runs: readonly ThroughputResult[] | undefined): numbe
 function rateRow(name: string, runs: readonly ThroughputResult[] | undefined): string {
   if (!runs) return `  ${name.padEnd(24)} not measured`;
   const all = runs.map((run) => fixed(run.mbPerSecond, 0) + (run.timedOut ? '*' : ''));
+  const dropped = runs.reduce((sum, run) => sum + run.dropped, 0);
   const median = fixed(medianRate(runs), 0).padStart(6);
-  return `  ${name.padEnd(24)} ${median} MB/s   (${all.join(', ')})`;
+  const drops = dropped > 0 ? `, ${dropped} frames dropped` : '';
+  return `  ${name.padEnd(24)} ${median} MB/s   (${all.join(', ')})${drops}`;
 }
 
 function roundTripRow(name: string, run: RoundTripRun | undefined): string {

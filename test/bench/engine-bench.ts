@@ -5,7 +5,7 @@ import { DATA_HEADER_BYTES, GatewayParticipant, type GatewayAuth } from './gatew
 import { sampleAfterGc, type MemorySample } from './inspector-memory.js';
 import { mapLimit, sleep } from './map-limit.js';
 import type { EngineSeat } from './round-trip-job.js';
-import type { StreamPair } from './stream-pair.js';
+import type { FrameSender } from './throughput-run.js';
 
 /** A session made through the API and joined by its end user. */
 export interface JoinedPair {
@@ -103,32 +103,27 @@ export async function measureEngineMemory(
 }
 
 /**
- * A technician and an end user of one fresh session, connected and keyed: the technician
- * seals DATA records of `frameBytes` of plaintext in all, the end user opens them.
+ * A fresh session for one throughput run: the end user's seat (for the receiver process) and
+ * a way to connect its technician, who seals DATA records of 64 KiB of plaintext in all.
  */
-export async function engineStreamPair(engine: EngineProcess, api: EngineApi): Promise<StreamPair> {
+export async function engineThroughputSession(engine: EngineProcess, api: EngineApi) {
   const [pair] = await makeJoinedSessions(api, 1);
-  const userSeat = endUserSeat(pair!);
-  const techSeat = technicianSeat(engine, api, pair!);
-  const ca = engine.cert;
-  const endUser = await GatewayParticipant.connect(
-    userSeat.gatewayUrl,
-    ca,
-    userSeat.auth,
-    CONNECT_TIMEOUT_MS,
-  );
-  const tech = await GatewayParticipant.connect(techSeat.gatewayUrl, ca, techSeat.auth, 15_000);
-  const peer = await tech.firstPeer(CONNECT_TIMEOUT_MS);
-  await endUser.firstPeer(CONNECT_TIMEOUT_MS);
-  return {
-    // The plaintext of a frame is its whole record, so a 64 KiB frame carries 64 KiB of record.
-    send: (payload) => tech.send(peer, payload.subarray(0, payload.length - DATA_HEADER_BYTES)),
-    buffered: () => tech.bufferedAmount,
-    onReceive: (onBytes) =>
-      endUser.onData((_from, body) => onBytes(body.length + DATA_HEADER_BYTES)),
-    close: () => {
-      tech.close();
-      endUser.close();
-    },
+  const seat = endUserSeat(pair!);
+  const openSender = async (): Promise<FrameSender> => {
+    const techSeat = technicianSeat(engine, api, pair!);
+    const tech = await GatewayParticipant.connect(
+      techSeat.gatewayUrl,
+      engine.cert,
+      techSeat.auth,
+      CONNECT_TIMEOUT_MS,
+    );
+    const peer = await tech.firstPeer(CONNECT_TIMEOUT_MS);
+    return {
+      // The plaintext of a frame is its whole record: a 64 KiB frame carries a 64 KiB record.
+      send: (payload) => tech.send(peer, payload.subarray(0, payload.length - DATA_HEADER_BYTES)),
+      buffered: () => tech.bufferedAmount,
+      close: () => tech.close(),
+    };
   };
+  return { seat, openSender };
 }

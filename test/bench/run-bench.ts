@@ -1,4 +1,5 @@
-import { plainWsPair, rawTcpPair } from './baseline-pairs.js';
+import { randomUUID } from 'node:crypto';
+import { plainWsSender, rawTcpSender } from './baseline-pairs.js';
 import { requireBufferutil } from './bench-checks.js';
 import { parseBenchOptions, type BenchOptions } from './bench-options.js';
 import { benchScript, killAllChildren, spawnBenchChild } from './bench-processes.js';
@@ -7,7 +8,7 @@ import { EngineApi } from './engine-api.js';
 import {
   endUserSeat,
   engineMissing,
-  engineStreamPair,
+  engineThroughputSession,
   makeJoinedSessions,
   measureEngineMemory,
   technicianSeat,
@@ -15,7 +16,8 @@ import {
 import { removeEngineDataDirs, startEngineProcess, type EngineProcess } from './engine-process.js';
 import { measureRoundTrip, type RoundTripRun } from './round-trip.js';
 import type { RoundTripJob } from './round-trip-job.js';
-import { measureThroughput, type StreamPair, type ThroughputResult } from './stream-pair.js';
+import type { ThroughputJob, ThroughputTarget } from './throughput-job.js';
+import { measureThroughput, type FrameSender, type ThroughputResult } from './throughput-run.js';
 
 /**
  * `npm run bench`: starts a raw TCP relay, a plain WebSocket relay and the engine as processes
@@ -35,19 +37,34 @@ async function startRelays() {
   return { tcpPort, wsUrl: `wss://127.0.0.1:${wsInfo.port}`, wsCert: wsInfo.cert };
 }
 
-async function oneRun(makePair: () => Promise<StreamPair>, options: BenchOptions) {
-  const pair = await makePair();
-  try {
-    const total = options.mib * 1024 * 1024;
-    return await measureThroughput(pair, total, FRAME_BYTES, options.throughputLimitSeconds * 1000);
-  } finally {
-    pair.close();
-  }
+type Relays = Awaited<ReturnType<typeof startRelays>>;
+type RunningEngine = { process: EngineProcess; api: EngineApi };
+function oneRun(target: ThroughputTarget, openSender: () => Promise<FrameSender>, o: BenchOptions) {
+  const totalBytes = o.mib * 1024 * 1024;
+  const job: ThroughputJob = { ...target, totalBytes, connectTimeoutMs: 15_000 };
+  return measureThroughput(job, openSender, FRAME_BYTES, o.throughputLimitSeconds * 1000);
+}
+
+function tcpRun(relays: Relays, options: BenchOptions) {
+  const pairId = randomUUID();
+  const target = { kind: 'tcp' as const, port: relays.tcpPort, pairId };
+  return oneRun(target, () => rawTcpSender(relays.tcpPort, pairId), options);
+}
+
+function plainRun(relays: Relays, options: BenchOptions) {
+  const url = `${relays.wsUrl}/pair/${randomUUID()}`;
+  const target = { kind: 'plain' as const, url, ca: relays.wsCert };
+  return oneRun(target, () => plainWsSender(url, relays.wsCert), options);
+}
+
+async function engineRun(engine: RunningEngine, options: BenchOptions) {
+  const { seat, openSender } = await engineThroughputSession(engine.process, engine.api);
+  return oneRun({ kind: 'engine', seat, ca: engine.process.cert }, openSender, options);
 }
 
 async function throughputRounds(
-  relays: Awaited<ReturnType<typeof startRelays>>,
-  engine: { process: EngineProcess; api: EngineApi } | undefined,
+  relays: Relays,
+  engine: RunningEngine | undefined,
   options: BenchOptions,
 ) {
   const tcp: ThroughputResult[] = [];
@@ -56,11 +73,9 @@ async function throughputRounds(
   // Interleaved, so that a slow moment of the machine does not fall on one relay only.
   for (let round = 1; round <= options.rounds; round++) {
     log(`throughput round ${round} of ${options.rounds}`);
-    tcp.push(await oneRun(() => rawTcpPair(relays.tcpPort), options));
-    plainWs.push(await oneRun(() => plainWsPair(relays.wsUrl, relays.wsCert), options));
-    if (engine) {
-      encrypted.push(await oneRun(() => engineStreamPair(engine.process, engine.api), options));
-    }
+    tcp.push(await tcpRun(relays, options));
+    plainWs.push(await plainRun(relays, options));
+    if (engine) encrypted.push(await engineRun(engine, options));
   }
   return { tcp, plainWs, engine: engine ? encrypted : undefined };
 }
