@@ -9,6 +9,8 @@ export interface BenchResults {
   readonly options: BenchOptions;
   readonly tcp: readonly ThroughputResult[];
   readonly plainWs: readonly ThroughputResult[];
+  /** The same relay without TLS: a reference row, in no target. */
+  readonly clearWs: readonly ThroughputResult[];
   readonly engine?: readonly ThroughputResult[];
   readonly plainRoundTrip?: RoundTripRun;
   readonly engineRoundTrip?: RoundTripRun;
@@ -93,6 +95,7 @@ export function formatReport(results: BenchResults): string {
       ' (* hit the time limit)',
     rateRow('raw TCP relay process', results.tcp),
     rateRow('plain ws relay (TLS)', results.plainWs),
+    rateRow('  same, without TLS', results.clearWs),
     rateRow('engine (AES-256-GCM e2e)', results.engine),
     `  engine / plain ws        ${fixed(vsWs)}`,
     `  engine / raw TCP         ${fixed(ratio(engine, tcp))}`,

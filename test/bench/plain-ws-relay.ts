@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,8 @@ import { requireBufferutil } from './bench-checks.js';
  * The plain WebSocket baseline: a `ws` server on a TLS 1.3 listener made like the engine's
  * (a self-signed P-256 certificate by the engine's own code, bufferutil loaded), that pairs two
  * clients by URL path and forwards each binary message to the other as it is. It prints
- * `{"port":N,"cert":"PEM"}` once listening on 127.0.0.1.
+ * `{"port":N,"cert":"PEM"}` once listening on 127.0.0.1. With `--no-tls` it listens on plain
+ * HTTP instead (cert empty): a reference row only, to show what TLS costs here.
  */
 const waiting = new Map<string, WebSocket>();
 
@@ -38,18 +40,22 @@ function link(from: WebSocket, to: WebSocket): void {
 
 async function main(): Promise<void> {
   requireBufferutil();
+  if (process.argv.includes('--no-tls')) return listen(createHttpServer(), '');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tether-bench-ws-'));
   const logger = createLogger({ level: 'silent', format: 'json' });
   const tls = await loadTlsIdentity({ dataDir, host: '127.0.0.1' }, logger);
   await rm(dataDir, { recursive: true, force: true });
 
   const options = { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' };
-  const server = createServer(options as Parameters<typeof createServer>[0]);
+  listen(createServer(options as Parameters<typeof createServer>[0]), tls.cert);
+}
+
+function listen(server: ReturnType<typeof createHttpServer>, cert: string): void {
   const wss = new WebSocketServer({ server, perMessageDeflate: false, maxPayload: 1 << 20 });
   wss.on('connection', (socket, request) => onConnection(socket, request.url ?? '/'));
   server.listen(0, '127.0.0.1', () => {
     const { port } = server.address() as AddressInfo;
-    process.stdout.write(JSON.stringify({ port, cert: tls.cert }) + '\n');
+    process.stdout.write(JSON.stringify({ port, cert }) + '\n');
   });
 }
 

@@ -32,9 +32,18 @@ const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 async function startRelays() {
   const tcp = spawnBenchChild('raw TCP relay', benchScript('raw-tcp-relay'));
   const ws = spawnBenchChild('plain ws relay', benchScript('plain-ws-relay'));
+  const clear = spawnBenchChild('ws relay without TLS', benchScript('plain-ws-relay'), [
+    '--no-tls',
+  ]);
   const { port: tcpPort } = await tcp.nextMessage<{ port: number }>(START_TIMEOUT_MS);
   const wsInfo = await ws.nextMessage<{ port: number; cert: string }>(START_TIMEOUT_MS);
-  return { tcpPort, wsUrl: `wss://127.0.0.1:${wsInfo.port}`, wsCert: wsInfo.cert };
+  const clearInfo = await clear.nextMessage<{ port: number }>(START_TIMEOUT_MS);
+  return {
+    tcpPort,
+    wsUrl: `wss://127.0.0.1:${wsInfo.port}`,
+    wsCert: wsInfo.cert,
+    clearUrl: `ws://127.0.0.1:${clearInfo.port}`,
+  };
 }
 
 type Relays = Awaited<ReturnType<typeof startRelays>>;
@@ -51,10 +60,10 @@ function tcpRun(relays: Relays, options: BenchOptions) {
   return oneRun(target, () => rawTcpSender(relays.tcpPort, pairId), options);
 }
 
-function plainRun(relays: Relays, options: BenchOptions) {
-  const url = `${relays.wsUrl}/pair/${randomUUID()}`;
-  const target = { kind: 'plain' as const, url, ca: relays.wsCert };
-  return oneRun(target, () => plainWsSender(url, relays.wsCert), options);
+function plainRun(base: string, ca: string, options: BenchOptions) {
+  const url = `${base}/pair/${randomUUID()}`;
+  const target = { kind: 'plain' as const, url, ca };
+  return oneRun(target, () => plainWsSender(url, ca), options);
 }
 
 async function engineRun(engine: RunningEngine, options: BenchOptions) {
@@ -69,15 +78,17 @@ async function throughputRounds(
 ) {
   const tcp: ThroughputResult[] = [];
   const plainWs: ThroughputResult[] = [];
+  const clearWs: ThroughputResult[] = [];
   const encrypted: ThroughputResult[] = [];
   // Interleaved, so that a slow moment of the machine does not fall on one relay only.
   for (let round = 1; round <= options.rounds; round++) {
     log(`throughput round ${round} of ${options.rounds}`);
     tcp.push(await tcpRun(relays, options));
-    plainWs.push(await plainRun(relays, options));
+    plainWs.push(await plainRun(relays.wsUrl, relays.wsCert, options));
+    clearWs.push(await plainRun(relays.clearUrl, '', options));
     if (engine) encrypted.push(await engineRun(engine, options));
   }
-  return { tcp, plainWs, engine: engine ? encrypted : undefined };
+  return { tcp, plainWs, clearWs, engine: engine ? encrypted : undefined };
 }
 
 function jobBase(options: BenchOptions, ca: string) {
