@@ -1,0 +1,64 @@
+/** What `npm run bench -- --flag value` can change. */
+export interface BenchOptions {
+  /** MiB sent one way per throughput run. */
+  readonly mib: number;
+  /** Throughput runs per relay; the median is reported. */
+  readonly rounds: number;
+  /** Longest a throughput run may take, in seconds. */
+  readonly throughputLimitSeconds: number;
+  /** Concurrent sessions of the round-trip runs and idle end users of the memory run. */
+  readonly sessions: number;
+  /** Length of each round-trip run, in seconds. */
+  readonly seconds: number;
+  /** Interval between two messages of one session, in milliseconds. */
+  readonly intervalMs: number;
+  /** Size of a round-trip message, in bytes (at least 8: it carries its send time). */
+  readonly payloadBytes: number;
+  /** Run only the baselines. */
+  readonly skipEngine: boolean;
+}
+
+const DEFAULTS: BenchOptions = {
+  mib: 256,
+  rounds: 3,
+  throughputLimitSeconds: 30,
+  sessions: 1000,
+  seconds: 10,
+  intervalMs: 1000,
+  payloadBytes: 64,
+  skipEngine: false,
+};
+
+const LIMITS: Record<string, readonly [number, number]> = {
+  mib: [1, 4096],
+  rounds: [1, 20],
+  throughputLimitSeconds: [1, 300],
+  sessions: [1, 5000],
+  seconds: [1, 300],
+  intervalMs: [10, 10_000],
+  payloadBytes: [8, 60_000],
+};
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** Reads `--mib 256 --sessions 1000 ...` (see DEFAULTS); throws on an unknown or bad flag. */
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  const options: Record<string, number | boolean> = { ...DEFAULTS };
+  const byFlag = new Map(Object.keys(DEFAULTS).map((name) => [`--${kebab(name)}`, name]));
+  for (let index = 0; index < argv.length; index++) {
+    const name = byFlag.get(argv[index]!);
+    if (name === undefined)
+      throw new Error(`unknown flag ${argv[index]}; see test/bench/README.md`);
+    if (typeof DEFAULTS[name as keyof BenchOptions] === 'boolean') {
+      options[name] = true;
+      continue;
+    }
+    const value = Number(argv[++index]);
+    const [low, high] = LIMITS[name]!;
+    if (!Number.isInteger(value) || value < low || value > high) {
+      throw new Error(`--${kebab(name)} takes a whole number from ${low} to ${high}`);
+    }
+    options[name] = value;
+  }
+  return options as unknown as BenchOptions;
+}

@@ -1,0 +1,207 @@
+import nacl from 'tweetnacl';
+import type WebSocket from 'ws';
+import type { GatewayCredentials } from '../../engine/sessions/session-port.js';
+import {
+  deriveChannelKeys,
+  FrameOpener,
+  FrameSealer,
+  frameDirection,
+  verifyCertificate,
+  type ParticipantCertificateFields,
+} from '../../sdk/crypto/index.js';
+import { openWebSocket, sendBinary } from './baseline-pairs.js';
+
+/** How a bench participant authenticates on the gateway (docs/protocol.md, `auth`). */
+export interface GatewayAuth {
+  readonly sessionId: string;
+  readonly credentials: GatewayCredentials;
+  /** For an end user: the engine key the join answered, which `ready` must repeat. */
+  readonly engineKey?: string;
+}
+
+interface PeerChannel {
+  readonly boxKey: string;
+  readonly sealer: FrameSealer;
+  readonly opener: FrameOpener;
+  sequence: number;
+}
+
+const BENCH_CHANNEL = Buffer.from('bench', 'ascii');
+const DATA = 0x01;
+/** Record header of a DATA record on the bench channel: type, seq (4), len (1), channel. */
+export const DATA_HEADER_BYTES = 6 + BENCH_CHANNEL.length;
+
+/**
+ * The bench's own client of the gateway protocol, written straight on `ws` and sdk/crypto: it
+ * authenticates, verifies the peers' certificates against the engine key, derives the pairwise
+ * keys and sends and receives sealed DATA records in the relay envelope. It keeps no resend
+ * queue and sends no ACK: the bench measures the relay, not recovery.
+ */
+export class GatewayParticipant {
+  participantId = '';
+  private engineKey: Uint8Array | undefined;
+  private readonly keyPair = nacl.box.keyPair();
+  private readonly peers = new Map<string, PeerChannel>();
+  private readonly peerWaiters: Array<(peerId: string) => void> = [];
+  private onDataHandler: (from: string, body: Buffer) => void = () => undefined;
+  /** Frames the openers dropped, and records that were not DATA of the bench channel. */
+  dropped = 0;
+  closeCode: number | undefined;
+
+  private constructor(
+    private readonly socket: WebSocket,
+    private readonly auth: GatewayAuth,
+  ) {}
+
+  /** Connects, authenticates and resolves once `ready` arrived (within `timeoutMs`). */
+  static async connect(url: string, ca: string, auth: GatewayAuth, timeoutMs: number) {
+    const socket = await openWebSocket(url, ca);
+    const participant = new GatewayParticipant(socket, auth);
+    await participant.authenticate(timeoutMs);
+    return participant;
+  }
+
+  /** The first peer with keys; resolves at once when one is there already. */
+  firstPeer(timeoutMs: number): Promise<string> {
+    const known = [...this.peers.keys()][0];
+    if (known !== undefined) return Promise.resolve(known);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no peer arrived in time')), timeoutMs);
+      this.peerWaiters.push((peerId) => {
+        clearTimeout(timer);
+        resolve(peerId);
+      });
+    });
+  }
+
+  /** Seals `body` as the next DATA record for `peerId` and sends it in the relay envelope. */
+  send(peerId: string, body: Buffer): Promise<void> {
+    const peer = this.peers.get(peerId);
+    if (!peer) return Promise.reject(new Error(`no keys for the peer ${peerId}`));
+    const record = Buffer.allocUnsafe(DATA_HEADER_BYTES + body.length);
+    record[0] = DATA;
+    record.writeUInt32BE(++peer.sequence, 1);
+    record[5] = BENCH_CHANNEL.length;
+    BENCH_CHANNEL.copy(record, 6);
+    body.copy(record, DATA_HEADER_BYTES);
+
+    const frame = peer.sealer.seal(record);
+    const to = Buffer.from(peerId, 'ascii');
+    return sendBinary(this.socket, Buffer.concat([Buffer.from([0x01, to.length]), to, frame]));
+  }
+
+  /** Calls `handler` with the body of every DATA record a peer sends. */
+  onData(handler: (from: string, body: Buffer) => void): void {
+    this.onDataHandler = handler;
+  }
+
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  close(): void {
+    this.socket.terminate();
+  }
+
+  private authenticate(timeoutMs: number): Promise<void> {
+    const { socket, auth } = this;
+    socket.on('close', (code) => (this.closeCode = code));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no ready in time')), timeoutMs);
+      socket.once('close', (code, reason) => {
+        clearTimeout(timer);
+        reject(new Error(`the gateway closed with ${code} ${reason.toString('utf8')}`));
+      });
+      socket.on('message', (data: Buffer, isBinary) => {
+        try {
+          if (isBinary) return this.onFrame(data);
+          if (!this.onText(data)) return;
+          clearTimeout(timer);
+          resolve();
+        } catch (error) {
+          // A message the bench cannot accept ends this participant; the run reports it.
+          clearTimeout(timer);
+          reject(error as Error);
+          socket.terminate();
+        }
+      });
+      const boxKey = Buffer.from(this.keyPair.publicKey).toString('base64');
+      const { sessionId, credentials } = auth;
+      socket.send(JSON.stringify({ t: 'auth', v: 1, sessionId, boxKey, credentials }));
+    });
+  }
+
+  /** Handles one text message; true when it was `ready`. */
+  private onText(data: Buffer): boolean {
+    const message = JSON.parse(data.toString('utf8')) as GatewayMessage;
+    if (message.t === 'ready') {
+      this.onReady(message);
+      return true;
+    }
+    if (message.t === 'peer') this.addPeer(message.certificate);
+    if (message.t === 'peer-left' && message.gone) this.peers.delete(message.participantId);
+    return false;
+  }
+
+  private onReady(ready: Extract<GatewayMessage, { t: 'ready' }>): void {
+    if (this.auth.engineKey !== undefined && ready.engineKey !== this.auth.engineKey) {
+      throw new Error('ready carries another engine key than the join');
+    }
+    this.engineKey = Buffer.from(ready.engineKey, 'base64');
+    this.participantId = ready.participantId;
+    for (const certificate of ready.peers) this.addPeer(certificate);
+  }
+
+  private addPeer(certificate: unknown): void {
+    if (!this.engineKey) throw new Error('a peer arrived before ready');
+    const fields = verifyCertificate(this.engineKey, certificate, new Date());
+    this.checkPeer(fields);
+    const known = this.peers.get(fields.participantId);
+    if (known && known.boxKey === fields.boxKey) return;
+
+    const keys = deriveChannelKeys({
+      sessionId: this.auth.sessionId,
+      myParticipantId: this.participantId,
+      mySecretKey: this.keyPair.secretKey,
+      peerParticipantId: fields.participantId,
+      peerBoxKey: Buffer.from(fields.boxKey, 'base64'),
+    });
+    const me = this.participantId;
+    const peer = fields.participantId;
+    const sealer = new FrameSealer(keys.sendKey, this.auth.sessionId, frameDirection(me, peer));
+    const opener = new FrameOpener(keys.receiveKey, this.auth.sessionId, frameDirection(peer, me));
+    this.peers.set(peer, { boxKey: fields.boxKey, sealer, opener, sequence: 0 });
+    for (const waiter of this.peerWaiters.splice(0)) waiter(peer);
+  }
+
+  private checkPeer(fields: ParticipantCertificateFields): void {
+    if (fields.sessionId !== this.auth.sessionId) throw new Error('a peer of another session');
+    if (fields.participantId === this.participantId) throw new Error('my own certificate');
+    const myRole = this.auth.credentials.kind;
+    if (fields.role === myRole) throw new Error(`a ${myRole} peer of a ${myRole}`);
+  }
+
+  private onFrame(data: Buffer): void {
+    if (data.length < 2 || data[0] !== 0x01) return void this.dropped++;
+    const from = data.toString('ascii', 2, 2 + data[1]!);
+    const peer = this.peers.get(from);
+    const opened = peer?.opener.open(data.subarray(2 + data[1]!));
+    if (!opened?.ok) return void this.dropped++;
+
+    const { buffer, byteOffset, length } = opened.plaintext;
+    const record = Buffer.from(buffer, byteOffset, length);
+    if (record[0] !== DATA || record.length < DATA_HEADER_BYTES) return void this.dropped++;
+    this.onDataHandler(from, record.subarray(DATA_HEADER_BYTES));
+  }
+}
+
+type GatewayMessage =
+  | {
+      readonly t: 'ready';
+      readonly participantId: string;
+      readonly engineKey: string;
+      readonly peers: readonly unknown[];
+    }
+  | { readonly t: 'peer'; readonly certificate: unknown }
+  | { readonly t: 'peer-left'; readonly participantId: string; readonly gone?: boolean }
+  | { readonly t: 'state' | 'queue' | 'watching' };
