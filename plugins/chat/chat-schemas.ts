@@ -27,7 +27,7 @@ export const IncomingMessage = z.object({
   from: z.enum(['technician', 'end-user']),
   participantId: ParticipantId,
   sentAt: z.iso.datetime({ offset: true }),
-  text: z.string().max(10_000),
+  text: z.string().max(16_384),
 });
 
 /** The body of a transcript post: 1 to 100 messages. */

@@ -8,11 +8,14 @@ import { ChatChannel } from '../../sdk/session/chat-channel.js';
 import { nodeWebSocketFactory } from '../../sdk/session/node-web-socket.js';
 import { SessionClient } from '../../sdk/session/session-client.js';
 import { TechnicianConsent } from '../../sdk/session/technician-consent.js';
+import { TranscriptSender, type TranscriptPost } from '../../sdk/session/transcript-sender.js';
+import { sendRequest } from '../../sdk/testing/https-request.js';
 
 interface Technician {
   readonly client: SessionClient;
   readonly chat: ChatChannel;
   readonly consent: TechnicianConsent;
+  readonly transcript: TranscriptSender;
 }
 
 type Command = { readonly cmd: string; readonly name: string } & Record<string, unknown>;
@@ -37,7 +40,8 @@ function connect(command: Command): void {
   });
   const chat = new ChatChannel(client);
   const consent = new TechnicianConsent(client);
-  technicians.set(name, { client, chat, consent });
+  const transcript = new TranscriptSender(client, chat, transcriptPost(command));
+  technicians.set(name, { client, chat, consent, transcript });
   client.on('ready', ({ participantId }) => emit({ ev: 'ready', name, participantId }));
   client.on('peer-joined', ({ peer, change }) =>
     emit({ ev: 'peer', name, participantId: peer.participantId, role: peer.role, change }),
@@ -51,6 +55,20 @@ function connect(command: Command): void {
     emit({ ev: 'action', name, ...(JSON.parse(new TextDecoder().decode(body)) as object) }),
   );
   client.connect().catch((error: Error) => emit({ ev: 'error', name, message: error.message }));
+}
+
+/** Posts to the chat plugin over HTTPS, trusting the engine's certificate. */
+function transcriptPost(command: Command): TranscriptPost {
+  const url = `${String(command.server)}/api/v1/plugins/chat/sessions/${String(command.ref)}`;
+  const headers = { authorization: `Bearer ${String(command.token)}` };
+  return async (messages) => {
+    const answer = await sendRequest(`${url}/messages`, String(command.ca), {
+      method: 'POST',
+      headers,
+      body: { messages: [...messages] },
+    });
+    if (answer.status !== 200) throw new Error(`transcript post: ${answer.status}`);
+  };
 }
 
 function endUserOf(technician: Technician): string {
@@ -67,7 +85,7 @@ async function run(command: Command): Promise<void> {
   const { name } = command;
   switch (command.cmd) {
     case 'chat': {
-      const { id, delivered } = technician.chat.send(String(command.text));
+      const { id, delivered } = technician.transcript.send(String(command.text));
       await delivered;
       return emit({ ev: 'delivered', name, id, text: command.text });
     }
@@ -82,6 +100,9 @@ async function run(command: Command): Promise<void> {
       const body = { type: 'request', id: `r${nextRequest++}` };
       return technician.client.sendJson(endUserOf(technician), 'system-information', body);
     }
+    case 'flush':
+      await technician.transcript.flush();
+      return emit({ ev: 'flushed', name });
     case 'end':
       return technician.client.end();
     case 'close':

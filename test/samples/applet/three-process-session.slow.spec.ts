@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { DIST_ROOT } from '../../../engine/version.js';
@@ -44,17 +45,17 @@ function startDriver(): Driver {
   };
 }
 
+/** Runs `tether-applet` with `how` (a code or a session file), trusting the engine's CA. */
 function startApplet(
   engine: EngineProcess,
-  code: string,
+  how: readonly string[],
 ): {
   child: ChildProcess;
   out: LineWatcher;
   type(line: string): void;
   exited: Promise<number | null>;
 } {
-  const args = [APPLET, '--server', engine.url, '--code', code, '--ca', engine.caFile];
-  const child = spawn(process.execPath, [...args, '--name', 'Pat'], {
+  const child = spawn(process.execPath, [APPLET, ...how, '--ca', engine.caFile], {
     env: cleanEnv(),
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -110,7 +111,14 @@ describe('a session across three processes (engine, technician client, applet)',
       engineKey: string;
     };
 
-    applet = startApplet(engine, session.joinCode);
+    applet = startApplet(engine, [
+      '--server',
+      engine.url,
+      '--code',
+      session.joinCode,
+      '--name',
+      'Pat',
+    ]);
     await applet.out.waitFor((line) => line.startsWith('connected'));
 
     driver = startDriver();
@@ -123,6 +131,8 @@ describe('a session across three processes (engine, technician client, applet)',
         sessionId,
         token: who.token,
         ca: engine.ca,
+        server: engine.url,
+        ref: session.id,
       });
     connect('alice', alice, session.sessionId);
     await driver.event('peer', { name: 'alice', role: 'end-user' });
@@ -137,6 +147,20 @@ describe('a session across three processes (engine, technician client, applet)',
       'My printer will not print.',
     );
     await applet.out.waitFor((line) => line.startsWith('delivered '));
+
+    // The technician's side sent the transcript as it happened; an administrator reads it.
+    driver.send({ cmd: 'flush', name: 'alice' });
+    await driver.event('flushed', { name: 'alice' });
+    const transcript = await engine.request(
+      `/api/v1/plugins/chat/sessions/${session.id}/transcript`,
+      { headers: admin.headers },
+    );
+    expect(transcript.status, transcript.text).to.equal(200);
+    const texts = (transcript.json as { items: Array<{ from: string; text: string }> }).items;
+    expect(texts.map((item) => [item.from, item.text])).to.deep.equal([
+      ['technician', 'Hello, I am Alice from support.'],
+      ['end-user', 'My printer will not print.'],
+    ]);
 
     // One consent granted: the applet asks, the end user says yes, the action then runs.
     driver.send({
@@ -219,5 +243,50 @@ describe('a session across three processes (engine, technician client, applet)',
     ]) {
       expect(actions, action).to.include(action);
     }
+  });
+  it('runs from the signed per-session download, trusting only the key inside it', async () => {
+    const created = await engine.request('/api/v1/sessions', {
+      method: 'POST',
+      headers: alice.headers,
+      body: {},
+    });
+    const session = created.json as {
+      id: string;
+      sessionId: string;
+      joinCode: string;
+      gatewayUrl: string;
+      engineKey: string;
+    };
+    const download = await engine.request('/api/v1/sessions/join/applet', {
+      method: 'POST',
+      body: { code: session.joinCode, name: 'Robin' },
+    });
+    expect(download.status, download.text).to.equal(200);
+    expect(download.headers['content-disposition']).to.include('tether-session.json');
+    const file = path.join(engine.dataDir, 'tether-session.json');
+    await writeFile(file, download.text);
+    expect((download.json as { ticket: { engineKey: string } }).ticket.engineKey).to.equal(
+      session.engineKey,
+    );
+
+    applet = startApplet(engine, ['--ticket', file]);
+    await applet.out.waitFor((line) => line.startsWith('connected'));
+    driver ??= startDriver();
+    driver.send({
+      cmd: 'connect',
+      name: 'carol',
+      url: session.gatewayUrl,
+      engineKey: session.engineKey,
+      sessionId: session.sessionId,
+      token: alice.token,
+      ca: engine.ca,
+      server: engine.url,
+      ref: session.id,
+    });
+    await driver.event('peer', { name: 'carol', role: 'end-user' });
+    driver.send({ cmd: 'chat', name: 'carol', text: 'Started from the download.' });
+    await applet.out.waitFor((line) => line === '[technician] Started from the download.');
+    driver.send({ cmd: 'end', name: 'carol' });
+    expect(await applet.exited).to.equal(0);
   });
 });
