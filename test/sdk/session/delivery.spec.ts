@@ -81,4 +81,21 @@ describe('session client delivery', () => {
     expect(pair.technician.peer('user-1')!.sas).to.equal(restarted.peer('tech-1')!.sas);
     expect(pair.technician.peer('user-1')!.sas).to.not.equal(oldSas);
   });
+
+  it('still resends to a restarted peer whose RESUME was lost', async () => {
+    const pair = await startPair();
+    relay = pair.relay;
+    pair.endUser.close();
+    await waitFor(() => !relay!.isConnected('user-1'), 'the old applet is gone');
+    const queued = pair.technician.send('user-1', 'test', text('while away'));
+
+    let lost = 0;
+    relay.tamper = ({ from, frame }) => (from === 'user-1' && lost++ === 0 ? [] : [frame]);
+    const restarted = clientOf(relay, END_USER);
+    const atRestarted = collect(restarted, 'test');
+    await restarted.connect();
+    await queued;
+    expect(lost).to.be.greaterThan(1);
+    expect(atRestarted).to.deep.equal(['while away']);
+  });
 });
