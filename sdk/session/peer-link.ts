@@ -87,12 +87,14 @@ export class PeerLink {
     const restarted = fields.boxKey !== this.fields.boxKey;
     this.fields = fields;
     this.connected = true;
-    if (!restarted) return 'reconnected';
-
-    await this.installKeys(fields);
-    this.inbound.reset();
-    this.outbound.renumber();
-    return 'restarted';
+    if (restarted) {
+      await this.installKeys(fields);
+      this.inbound.reset();
+      this.outbound.renumber();
+    }
+    // The peer's RESUME normally brings the resend; should it be lost, the timer does.
+    this.restartRetransmit();
+    return restarted ? 'restarted' : 'reconnected';
   }
 
   /** The peer's connection closed (it may come back): stop transmitting until it does. */

@@ -3,27 +3,29 @@ import { toDisposable, type Disposable } from '../../engine/contracts/disposable
 import type { JsonValue } from '../../engine/contracts/json-value.js';
 import { fromBase64, toBase64, utf8 } from '../crypto/bytes.js';
 import { shortAuthenticationStringAsync } from '../crypto/async-channel-keys.js';
-import type { AsyncCryptoBackend } from '../crypto/crypto-backend.js';
-import type { FrameDropReason } from '../crypto/frame-format.js';
-import type {
-  ParticipantCertificateFields,
-  ParticipantRole,
-} from '../crypto/participant-certificate.js';
+import { KeyAgreementError } from '../crypto/key-schedule.js';
+import type { ParticipantCertificateFields } from '../crypto/participant-certificate.js';
 import { checkCertificate, type CertificateExpectation } from './certificate-checks.js';
 import { EventHub } from './event-hub.js';
-import type {
-  ConsentReportEvent,
-  GatewayCredentials,
-  SessionState,
-} from './gateway-credentials.js';
+import type { ConsentReportEvent, SessionState } from './gateway-credentials.js';
 import { decodeEnvelope, encodeEnvelope } from './gateway-envelope.js';
 import { parseGatewayMessage, type ReadyMessage } from './gateway-messages.js';
-import { PeerLink, type PeerLinkHost, type RecordDropReason } from './peer-link.js';
-import { ReconnectBackoff, type ReconnectOptions } from './reconnect-backoff.js';
+import { PeerLink, type PeerLinkHost } from './peer-link.js';
+import { ReconnectBackoff } from './reconnect-backoff.js';
 import { SessionClientError } from './session-client-error.js';
 import { silentSessionLogger, type SessionLogger } from './session-logger.js';
 import { CHANNEL_PATTERN } from './session-record.js';
-import { WEB_SOCKET_OPEN, type WebSocketFactory, type WebSocketLike } from './web-socket-like.js';
+import type {
+  SessionClientEvents,
+  SessionClientOptions,
+  SessionClosed,
+  SessionDropReason,
+  SessionPeer,
+  SessionClientStats,
+} from './session-client-types.js';
+import { WEB_SOCKET_OPEN, type WebSocketLike } from './web-socket-like.js';
+
+export type * from './session-client-types.js';
 
 /** The largest record body: what fits a 1 MiB gateway message with every header around it. */
 export const MAX_RECORD_BODY_BYTES = 1024 * 1024 - 1024;
@@ -38,86 +40,6 @@ const FINAL_CODES: ReadonlyMap<number, string> = new Map([
 
 /** The code of `closed` when the client itself refused a certificate (policy violation). */
 export const CERTIFICATE_REFUSED_CODE = 1008;
-
-/** How to reach and trust the gateway, and who this participant is. */
-export interface SessionClientOptions {
-  /** The gateway address, `wss://<engine>/gateway`. */
-  readonly url: string;
-  /** The engine's Ed25519 public key (base64), pinned: only certificates it signed count. */
-  readonly engineKey: string;
-  /** The session GUID. */
-  readonly sessionId: string;
-  readonly credentials: GatewayCredentials;
-  /** When set, a peer certificate of another role is refused (the applet: `technician`). */
-  readonly expectedPeerRole?: ParticipantRole;
-  /** Opens WebSockets: `nodeWebSocketFactory(...)` in Node, the global one in browsers. */
-  readonly webSocket: WebSocketFactory;
-  /** AES-GCM, SHA-256 and HKDF: `nodeAsyncCryptoBackend` or `webCryptoBackend()`. */
-  readonly backend: AsyncCryptoBackend;
-  readonly logger?: SessionLogger;
-  readonly reconnect?: ReconnectOptions;
-  /** Unacknowledged records per peer before `send` waits (default 256 and 16 MiB). */
-  readonly window?: { readonly maxRecords?: number; readonly maxBytes?: number };
-  /** Quiet milliseconds after which unacknowledged records are resent (default 1000). */
-  readonly retransmitMs?: number;
-  /** The time certificates are checked against (default the system clock). */
-  readonly now?: () => Date;
-}
-
-/** A peer as its verified certificate describes it. */
-export interface SessionPeer {
-  readonly participantId: string;
-  readonly role: ParticipantRole;
-  /** Technicians: the group permissions the end user's side enforces; else empty. */
-  readonly permissions: readonly string[];
-  /** Technicians: the group policy (`singlePrompt`, `chatText`, ...); else empty. */
-  readonly policy: { readonly [key: string]: JsonValue };
-  /** Six digits both people can compare; equal on both sides unless a key was swapped. */
-  readonly sas: string;
-  /** Whether the peer's connection is up now. */
-  readonly connected: boolean;
-  readonly certificate: ParticipantCertificateFields;
-}
-
-/** One DATA record delivered: in order and once per sender. */
-export interface SessionMessage {
-  readonly channel: string;
-  readonly body: Uint8Array;
-  readonly from: string;
-}
-
-/** Why the client ended: the gateway's close code and text, or the client's own reason. */
-export interface SessionClosed {
-  readonly code: number;
-  readonly reason: string;
-}
-
-/** Why a frame was dropped: the frame opener's reasons and the records layer's. */
-export type SessionDropReason =
-  FrameDropReason | RecordDropReason | 'unknown-peer' | 'bad-envelope';
-
-/** Frames opened, and frames dropped by reason, over the client's life. */
-export interface SessionClientStats {
-  readonly opened: number;
-  readonly dropped: Readonly<Record<SessionDropReason, number>>;
-}
-
-/** The events of a {@link SessionClient}. */
-export interface SessionClientEvents {
-  [name: string]: unknown;
-  /** Admitted (again): my certificate checked. */
-  ready: { readonly participantId: string; readonly role: ParticipantRole };
-  /** A peer's certificate arrived: new, reconnected, or restarted with a new key. */
-  'peer-joined': { readonly peer: SessionPeer; readonly change: 'new' | 'back' | 'restarted' };
-  /** A peer's connection closed; `gone` when it left the session for good. */
-  'peer-left': { readonly participantId: string; readonly gone: boolean };
-  state: { readonly state: SessionState; readonly reason?: string };
-  message: SessionMessage;
-  /** The connection dropped and the client retries after `delayMs`. */
-  reconnecting: { readonly attempt: number; readonly delayMs: number; readonly code: number };
-  /** The client ended for good; emitted once. */
-  closed: SessionClosed;
-}
 
 type Status = 'idle' | 'connecting' | 'ready' | 'waiting' | 'closed';
 
@@ -425,6 +347,9 @@ export class SessionClient {
   }
 
   private onFailure(error: unknown): void {
+    if (error instanceof KeyAgreementError) {
+      return this.finish(CERTIFICATE_REFUSED_CODE, 'certificate refused: weak-peer-key');
+    }
     if (error instanceof SessionClientError && error.reason === 'certificate-refused') {
       this.logger.warn({ why: error.message }, 'refused a certificate; ending');
       return this.finish(CERTIFICATE_REFUSED_CODE, error.message);

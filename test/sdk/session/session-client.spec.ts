@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { RelayGateway } from '../../support/relay-gateway.js';
 import {
   END_USER,
+  TECHNICIAN,
   clientOf,
   closeAll,
   collect,
@@ -113,5 +114,62 @@ describe('session client', () => {
     expect(reason).to.equal('peer-gone');
     expect(pair.technician.peer('user-1')).to.equal(undefined);
     await waitFor(() => pair.endUser.closed?.code === 4011, 'the end user was removed');
+  });
+
+  it('reconnects after 1001 and 1006 with the same box key, and keeps its peers', async () => {
+    const pair = await startPair();
+    relay = pair.relay;
+    const atTech = collect(pair.technician, 'test');
+    const codes: number[] = [];
+    pair.endUser.on('reconnecting', (e) => codes.push(e.code));
+
+    relay.closeWith('user-1', 1001, 'going-away');
+    await waitFor(() => codes.length === 1 && relay!.isConnected('user-1'), 'back after 1001');
+    relay.drop('user-1');
+    await waitFor(() => codes.length === 2 && relay!.isConnected('user-1'), 'back after 1006');
+    await pair.endUser.send('tech-1', 'test', text('still here'));
+
+    expect(codes).to.deep.equal([1001, 1006]);
+    expect(atTech).to.deep.equal(['still here']);
+    const boxKeys = relay.recorded
+      .filter((m) => m.direction === 'in' && m.data.toString('utf8').includes('"auth"'))
+      .map((m) => JSON.parse(m.data.toString('utf8')) as { boxKey: string; credentials: unknown })
+      .filter((auth) => JSON.stringify(auth.credentials) === JSON.stringify(END_USER))
+      .map((auth) => auth.boxKey);
+    expect(boxKeys.length).to.equal(3);
+    expect(new Set(boxKeys).size).to.equal(1);
+    expect(pair.technician.peer('user-1')!.sas).to.equal(pair.endUser.peer('tech-1')!.sas);
+  });
+
+  it('logs lifecycle steps but no token, secret, key or message body', async () => {
+    const lines: string[] = [];
+    const logger = {
+      info: (fields: object, message: string) => lines.push(JSON.stringify({ fields, message })),
+      warn: (fields: object, message: string) => lines.push(JSON.stringify({ fields, message })),
+      debug: (fields: object, message: string) => lines.push(JSON.stringify({ fields, message })),
+    };
+    const pair = await startPair();
+    relay = pair.relay;
+    const technician = clientOf(relay, TECHNICIAN, { logger });
+    await technician.connect();
+    await waitFor(() => technician.peer('user-1') !== undefined, 'the peer is known');
+    await technician.send('user-1', 'test', text('body-text-never-logged'));
+    relay.drop('tech-1');
+    await waitFor(() => lines.some((l) => l.includes('reconnecting')), 'a drop was logged');
+    technician.close();
+
+    const all = lines.join('\n');
+    expect(all).to.include('ready');
+    expect(all).to.include('peer joined');
+    expect(all).to.include('session client ended');
+    for (const secret of [
+      'tech-token-1',
+      'user-secret-1',
+      'body-text-never-logged',
+      relay.sessionId,
+      technician.certificate!.boxKey,
+    ]) {
+      expect(all).to.not.include(secret);
+    }
   });
 });
