@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Storage, type TenantId } from '../../../engine/contracts/storage-contract.js';
 import type { RegisteredRoute } from '../../../engine/http/api-registry.js';
 import { PasswordHasher } from '../../../engine/identity/password-hasher.js';
+import { newSessionGuid, newSessionRef } from '../../../engine/sessions/session-secrets.js';
 import { startTestEngine, type TestEngine } from '../../../sdk/testing/test-engine.js';
 import { samplePlugin } from '../../support/fixture-paths.js';
 
@@ -12,6 +13,7 @@ interface Foreign {
   readonly groupId: string;
   readonly memberId: string;
   readonly keyId: string;
+  readonly sessionRef: string;
 }
 
 /**
@@ -32,6 +34,13 @@ const SAMPLE_BODIES: Readonly<Record<string, unknown>> = {
   putPolicy: {},
   createApiKey: { name: 'k', scopes: ['members:read'], expiresInDays: 1 },
   greeterGreet: { name: 'x' },
+  createSession: {},
+  transferSession: { memberId: '00000000-0000-4000-8000-000000000000' },
+  inviteCollaborator: { memberId: '00000000-0000-4000-8000-000000000000' },
+  endSession: {},
+  joinSession: { code: '000000' },
+  joinSessionApplet: { code: '000000' },
+  arriveInQueue: { name: 'Walker' },
 };
 
 function fill(path: string, ids: Foreign): string {
@@ -40,6 +49,7 @@ function fill(path: string, ids: Foreign): string {
     if (name === 'memberId') return ids.memberId;
     if (name === 'permission') return 'chat';
     if (name === 'keyId') return ids.keyId;
+    if (name === 'id') return ids.sessionRef;
     throw new Error(`the route walker does not know the parameter :${name} of ${path}`);
   });
 }
@@ -93,6 +103,18 @@ describe('every route keeps to the caller tenant and reach', function () {
     return key.id;
   }
 
+  /** A session owned by `memberId` in its group, made straight in storage. */
+  async function sessionIn(tenantId: TenantId, memberId: string, groupId: string) {
+    const made = await storage().forTenant(tenantId).sessions.create({
+      ref: newSessionRef(),
+      guid: newSessionGuid(),
+      ownerMemberId: memberId,
+      groupId,
+      createdAt: new Date(),
+    });
+    return made.ref;
+  }
+
   async function bearer(tenant: string, email: string): Promise<Record<string, string>> {
     const login = await engine.request('/api/v1/auth/login', {
       method: 'POST',
@@ -113,7 +135,12 @@ describe('every route keeps to the caller tenant and reach', function () {
     await groupsA.setAdminScopes(adminId, [inReach.id]);
     await memberWithPassword(tenantA, 'tech@a.test', 'technician', inReach.id);
     const outsider = await memberWithPassword(tenantA, 'far@a.test', 'technician', outside.id);
-    outOfReach = { groupId: outside.id, memberId: outsider, keyId: await keyIn(tenantA, outsider) };
+    outOfReach = {
+      groupId: outside.id,
+      memberId: outsider,
+      keyId: await keyIn(tenantA, outsider),
+      sessionRef: await sessionIn(tenantA, outsider, outside.id),
+    };
 
     const tenantB = await storage().tenants.create('Tenant B');
     const groupB = await storage().forTenant(tenantB.id).groups.create({ name: 'B group' });
@@ -122,6 +149,7 @@ describe('every route keeps to the caller tenant and reach', function () {
       groupId: groupB.id,
       memberId: memberB,
       keyId: await keyIn(tenantB.id, memberB),
+      sessionRef: await sessionIn(tenantB.id, memberB, groupB.id),
     };
 
     admin = await bearer(engine.firstStart!.tenant, 'admin@a.test');
