@@ -1,4 +1,4 @@
-import { Op } from 'sequelize';
+import { Op, QueryTypes, type Sequelize } from 'sequelize';
 import type {
   SessionLocation,
   SessionLocator,
@@ -30,9 +30,18 @@ export class SequelizeSessionLocator implements SessionLocator {
     return this.one({ joinCodeHash: codeHash, state: { [Op.ne]: 'closed' } });
   }
 
+  /** A bound query, so that the GUID never appears in the SQL the debug log writes. */
   async byGuid(guid: string): Promise<SessionLocation | undefined> {
     if (!GUID.test(guid)) return undefined;
-    return this.one({ guid });
+    const sequelize = this.models.supportSessions.sequelize as Sequelize;
+    return guarded('session location', async () => {
+      const rows = await sequelize.query<{ tenant_id: string; ref: string }>(
+        'SELECT tenant_id, ref FROM support_sessions WHERE guid = $guid',
+        { bind: { guid }, type: QueryTypes.SELECT },
+      );
+      const row = rows[0];
+      return row ? { tenantId: row.tenant_id as TenantId, ref: row.ref } : undefined;
+    });
   }
 
   async tenantOfGroup(groupId: string): Promise<TenantId | undefined> {

@@ -1,4 +1,4 @@
-import { Op, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import type { SessionParticipant, TenantId } from '../../engine/contracts/storage-contract.js';
 import { guarded } from './storage-errors.js';
 import type { Row, StorageModels } from './storage-models.js';
@@ -115,11 +115,7 @@ export abstract class SessionParticipantStore extends TransactionBound {
   private updateParticipant(where: Record<string, unknown>, values: Record<string, unknown>) {
     return guarded('session participant', async () => {
       const [changed] = await this.models.sessionParticipants.update(values, {
-        where: {
-          ...where,
-          tenantId: this.tenantId,
-          participantId: { [Op.eq]: where.participantId },
-        },
+        where: { ...where, tenantId: this.tenantId },
         ...this.options(),
       });
       return changed > 0;

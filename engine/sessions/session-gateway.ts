@@ -43,8 +43,12 @@ export class SessionGateway implements SessionGatewayPort {
     try {
       return await this.tryAdmit(request);
     } catch (error) {
-      if (!isTetherError(error)) {
+      // The reason stays in the log (as a code, never a credential); the client sees one code.
+      const code = isTetherError(error) ? error.code : undefined;
+      if (code === undefined || code === 'TETHER_E_STORAGE' || code === 'TETHER_E_INTERNAL') {
         this.deps.logger.error({ err: error }, 'admission failed unexpectedly');
+      } else {
+        this.deps.logger.debug({ code, role: request.credentials.kind }, 'admission refused');
       }
       throw new TetherError('TETHER_E_NOT_ADMITTED');
     }
@@ -64,6 +68,10 @@ export class SessionGateway implements SessionGatewayPort {
         session,
         details: { participantId, role: admission.role },
       });
+      this.deps.logger.info(
+        { tenant: tenantId, session: sessionRef, participant: participantId },
+        'participant joined',
+      );
       await this.deps.events.emit({ kind: 'joined', tenantId, session });
     }
     await this.activateIfReady(tenantId, session, admission);

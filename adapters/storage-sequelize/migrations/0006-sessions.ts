@@ -1,4 +1,4 @@
-import { DataTypes, type QueryInterface } from 'sequelize';
+import { DataTypes, Op, type QueryInterface } from 'sequelize';
 import { ownedBy } from './columns.js';
 
 /** Support sessions, with their join codes (hashed), presence and consent record, and their
@@ -18,8 +18,8 @@ export async function up({ context: db }: { context: QueryInterface }): Promise<
     created_by_member_id: optional(DataTypes.UUID),
     group_id: optional(DataTypes.UUID),
     end_user_name: optional(DataTypes.STRING(200)),
-    // NULL once used or closed, so that it is unique among live codes only.
-    join_code_hash: { type: DataTypes.STRING(64), allowNull: true, unique: true },
+    // NULL once used or closed; the partial index below keeps live codes unique.
+    join_code_hash: optional(DataTypes.STRING(64)),
     join_code_expires_at: optional(DataTypes.DATE),
     join_code_used_at: optional(DataTypes.DATE),
     end_user_last_seen_at: optional(DataTypes.DATE),
@@ -29,6 +29,12 @@ export async function up({ context: db }: { context: QueryInterface }): Promise<
     created_at: { type: DataTypes.DATE, allowNull: false },
     updated_at: { type: DataTypes.DATE, allowNull: false },
     ended_at: optional(DataTypes.DATE),
+  });
+  // Partial, so that the NULLs of used codes never clash (SQL Server allows one NULL otherwise).
+  await db.addIndex('support_sessions', ['join_code_hash'], {
+    name: 'support_sessions_live_code',
+    unique: true,
+    where: { join_code_hash: { [Op.ne]: null } },
   });
   await db.addIndex('support_sessions', ['tenant_id', 'group_id', 'state'], {
     name: 'support_sessions_queue',

@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { Storage, type TenantId } from '../../../engine/contracts/storage-contract.js';
 import type { RegisteredRoute } from '../../../engine/http/api-registry.js';
 import { PasswordHasher } from '../../../engine/identity/password-hasher.js';
+import { newSessionGuid, newSessionRef } from '../../../engine/sessions/session-secrets.js';
 import { startTestEngine, type TestEngine } from '../../../sdk/testing/test-engine.js';
 import { samplePlugin } from '../../support/fixture-paths.js';
-import { bindChatContracts, MapSessions } from '../../plugins/chat/support/map-sessions.js';
 
 const PASSWORD = 'walker passphrase for reach tests 8';
 
@@ -46,6 +46,13 @@ const SAMPLE_BODIES: Readonly<Record<string, unknown>> = {
       },
     ],
   },
+  createSession: {},
+  transferSession: { memberId: '00000000-0000-4000-8000-000000000000' },
+  inviteCollaborator: { memberId: '00000000-0000-4000-8000-000000000000' },
+  endSession: {},
+  joinSession: { code: '000000' },
+  joinSessionApplet: { code: '000000' },
+  arriveInQueue: { name: 'Walker' },
 };
 
 function fill(path: string, ids: Foreign): string {
@@ -54,7 +61,7 @@ function fill(path: string, ids: Foreign): string {
     if (name === 'memberId') return ids.memberId;
     if (name === 'permission') return 'chat';
     if (name === 'keyId') return ids.keyId;
-    if (name === 'ref') return ids.sessionRef;
+    if (name === 'ref' || name === 'id') return ids.sessionRef;
     throw new Error(`the route walker does not know the parameter :${name} of ${path}`);
   });
 }
@@ -77,7 +84,6 @@ describe('every route keeps to the caller tenant and reach', function () {
   let otherTenant: Foreign;
   let outOfReach: Foreign;
   let routes: readonly RegisteredRoute[];
-  const sessions = new MapSessions();
 
   const storage = () => engine.engine.root.get<Storage>(Storage);
 
@@ -109,6 +115,18 @@ describe('every route keeps to the caller tenant and reach', function () {
     return key.id;
   }
 
+  /** A session owned by `memberId` in its group, made straight in storage. */
+  async function sessionIn(tenantId: TenantId, memberId: string, groupId: string) {
+    const made = await storage().forTenant(tenantId).sessions.create({
+      ref: newSessionRef(),
+      guid: newSessionGuid(),
+      ownerMemberId: memberId,
+      groupId,
+      createdAt: new Date(),
+    });
+    return made.ref;
+  }
+
   async function bearer(tenant: string, email: string): Promise<Record<string, string>> {
     const login = await engine.request('/api/v1/auth/login', {
       method: 'POST',
@@ -119,12 +137,7 @@ describe('every route keeps to the caller tenant and reach', function () {
   }
 
   before(async () => {
-    // The chat plugin's Sessions and ContentCipher are not bound by the engine yet: delete the
-    // configure once they are, and open the two sessions below through the real service.
-    engine = await startTestEngine({
-      plugins: [samplePlugin('tsyringe-greeter')],
-      configure: bindChatContracts(sessions),
-    });
+    engine = await startTestEngine({ plugins: [samplePlugin('tsyringe-greeter')] });
     master = await engine.signInFirstAdmin(PASSWORD);
     const tenantA = engine.firstStart!.tenantId;
     const groupsA = storage().forTenant(tenantA).groups;
@@ -138,7 +151,7 @@ describe('every route keeps to the caller tenant and reach', function () {
       groupId: outside.id,
       memberId: outsider,
       keyId: await keyIn(tenantA, outsider),
-      sessionRef: sessions.open({ tenantId: tenantA, ref: 'A-1', technicianIds: [outsider] }).ref,
+      sessionRef: await sessionIn(tenantA, outsider, outside.id),
     };
 
     const tenantB = await storage().tenants.create('Tenant B');
@@ -148,7 +161,7 @@ describe('every route keeps to the caller tenant and reach', function () {
       groupId: groupB.id,
       memberId: memberB,
       keyId: await keyIn(tenantB.id, memberB),
-      sessionRef: sessions.open({ tenantId: tenantB.id, ref: 'B-1', technicianIds: [memberB] }).ref,
+      sessionRef: await sessionIn(tenantB.id, memberB, groupB.id),
     };
 
     admin = await bearer(engine.firstStart!.tenant, 'admin@a.test');

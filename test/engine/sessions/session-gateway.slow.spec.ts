@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { Consent } from '../../../engine/contracts/consent-contract.js';
+import { ContentCipher } from '../../../engine/contracts/content-cipher-contract.js';
+import { PARTICIPANT_ID_PATTERN } from '../../../sdk/crypto/participant-certificate.js';
 import { Sessions, type SupportSessionEvent } from '../../../engine/contracts/sessions-contract.js';
 import type { TenantId } from '../../../engine/contracts/storage-contract.js';
 import { isTetherError } from '../../../engine/errors.js';
@@ -143,6 +145,7 @@ describe('the sessions service as the gateway port', function () {
     expect(owner.permissions).to.include('chat');
     expect(owner.permissions).to.not.include('remote-control');
     expect(owner.policy).to.deep.equal({ singlePrompt: false, chatText: 'omit' });
+    expect(owner.participantId).to.match(PARTICIPANT_ID_PATTERN);
     await setPolicy(world.engine, {});
     await expectRefused(port.admit(request(made.sessionId, technician(world.bob.headers))));
     await expectRefused(port.admit(request(made.sessionId, technician(world.master))));
@@ -288,6 +291,16 @@ describe('the sessions service as the gateway port', function () {
       if (bytes === 0) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(bytes).to.equal(1024);
+  });
+
+  it('binds a ContentCipher that opens only for the same tenant and purpose', async () => {
+    const cipher = world.engine.engine.root.get<ContentCipher>(ContentCipher);
+    const tenantId = world.engine.firstStart!.tenantId as TenantId;
+    const sealed = await cipher.seal(tenantId, 'chat:S1', 'hello');
+    expect(sealed).not.to.contain('hello');
+    expect(await cipher.open(tenantId, 'chat:S1', sealed)).to.equal('hello');
+    const wrong = await cipher.open(tenantId, 'chat:S2', sealed).catch((error: unknown) => error);
+    expect(isTetherError(wrong) && wrong.code).to.equal('TETHER_E_DECRYPT');
   });
 
   it('refuses a technician of the group who was never invited', async () => {

@@ -97,6 +97,9 @@ describe('session routes', function () {
       const items = (queue.json as { items: { id: string; endUserName?: string }[] }).items;
       const entry = items.find((item) => item.endUserName === 'Frank');
       expect(entry, queue.text).to.not.equal(undefined);
+      const arrivedBody = arrived.json as JoinedBody;
+      expect(queue.text).not.to.contain(arrivedBody.sessionId);
+      expect(queue.text).not.to.contain(arrivedBody.secret);
       const elsewhere = await world.engine.request('/api/v1/queue', {
         headers: world.carol.headers,
       });
@@ -119,6 +122,9 @@ describe('session routes', function () {
       await waitForMessages(bus.messages, 2);
       const changes = bus.messages.map((m) => (m.message as { change: string }).change);
       expect(changes).to.deep.equal(['arrived', 'picked-up']);
+      const picked = await auditOf(world.engine, 'session.picked-up');
+      const record = picked.find((r) => r.target?.id === entry!.id);
+      expect(record?.actor.id).to.equal((winner.json as { ownerMemberId: string }).ownerMemberId);
     } finally {
       await bus.dispose();
     }
