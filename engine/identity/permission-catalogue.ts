@@ -34,5 +34,4 @@ export const BUILT_IN_PERMISSIONS: readonly CatalogueEntry[] = [
   entry('collaboration', 'Collaboration'),
   entry('single-prompt', 'A single prompt for all permissions'),
   entry('system-information', 'System information'),
-  entry('consent.single-prompt', 'End users may grant every permission with one prompt'),
 ];

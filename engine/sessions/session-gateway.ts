@@ -24,7 +24,7 @@ import { PresenceWriter } from './presence-writer.js';
 
 const GUID = /^[0-9a-f]{32}$/;
 const PERMISSION = /^[a-z0-9][a-z0-9.:_-]{0,99}$/;
-const SINGLE_PROMPT = 'consent.single-prompt';
+const SINGLE_PROMPT = 'single-prompt';
 
 /**
  * The sessions service as the gateway sees it: admission of both kinds of participant, their

@@ -87,7 +87,7 @@ describe('the sessions service as the gateway port', function () {
     await allow(world, world.groupId, 'transfer-sessions');
     await allow(world, world.groupId, 'collaboration');
     await allow(world, world.otherGroupId, 'remote-control');
-    await allow(world, world.otherGroupId, 'consent.single-prompt');
+    await allow(world, world.otherGroupId, 'single-prompt');
   });
   after(() => world?.engine.stop());
 
