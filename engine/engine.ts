@@ -12,7 +12,7 @@ import type { Context } from 'koa';
 import type { AuditLog } from './contracts/audit-log-contract.js';
 import { ProgrammerError, TetherError } from './errors.js';
 import { OriginPolicy } from './gateway/origin-policy.js';
-import { SessionGateway } from './gateway/session-gateway.js';
+import type { SessionGateway } from './gateway/session-gateway.js';
 import { ApiRegistry, type RegisteredRoute } from './http/api-registry.js';
 import { clientAddress } from './identity/client-address.js';
 import { IpAllowList } from './identity/ip-allow-list.js';
@@ -125,7 +125,7 @@ export class Engine {
     const app = createHttpApp(api, metrics, this.options.logger.child({ name: 'engine:http' }));
     const { server, port } = await listenTls(app, tls, this.settings.host, this.settings.port);
     this.server = server;
-    this.startGateway(server, port, metrics);
+    await this.startGateway(server, port, metrics);
     const url = `https://${hostForUrl(this.settings.host)}:${port}`;
     this.ownUrl = url;
     this.logger.info({ url, version: ENGINE_VERSION }, 'engine started');
@@ -166,12 +166,16 @@ export class Engine {
     this.logger.info({ reason }, 'engine stopped');
   }
 
-  /** The WebSocket gateway on the server just listening; it stops before the server closes. */
-  private startGateway(server: Server, port: number, metrics: EngineMetrics): void {
+  /**
+   * The WebSocket gateway on the server just listening; it stops before the server closes.
+   * Loaded here, not at the top, so CLI commands that never serve do not load ws and the rest.
+   */
+  private async startGateway(server: Server, port: number, metrics: EngineMetrics) {
     if (!this.root.isBound(Bus)) {
       throw new TetherError('TETHER_E_CONFIG', 'the gateway needs a bus module (bus-memory)');
     }
     const { host, gatewayOrigins, gatewayPingSeconds, gatewayMaxFrameBytes } = this.settings;
+    const { SessionGateway } = await import('./gateway/session-gateway.js');
     const gateway = new SessionGateway({
       server,
       bus: this.root.get<Bus>(Bus),

@@ -12,8 +12,8 @@ import {
   type SessionGatewayPort,
 } from '../sessions/session-port.js';
 import type { ParticipantCertificate } from '../../sdk/crypto/participant-certificate.js';
+import { certificateFields } from './certificate-fields.js';
 import {
-  CERTIFICATE_LIFETIME_MS,
   CLOSE,
   closeText,
   MAX_TEXT_BYTES,
@@ -275,12 +275,7 @@ export class GatewayConnection implements RoomMember, QueueSink {
     this.connectedCall = this.context
       .port()
       .connected(admission)
-      .catch((error: unknown) => {
-        this.context.logger.error(
-          { err: error, session: sessionRef },
-          'recording the connection failed',
-        );
-      });
+      .catch((error: unknown) => this.logError(error, 'recording the connection failed'));
   }
 
   private async watch(token: string): Promise<void> {
@@ -316,10 +311,7 @@ export class GatewayConnection implements RoomMember, QueueSink {
     try {
       await run(this.context.port(), admission);
     } catch (error) {
-      this.context.logger.error(
-        { err: error, session: admission.sessionRef, what },
-        'session call failed',
-      );
+      this.logError(error, `${what} failed`);
     }
   }
 
@@ -338,11 +330,12 @@ export class GatewayConnection implements RoomMember, QueueSink {
   }
 
   private fail(error: unknown): void {
-    this.context.logger.error(
-      { err: error, session: this.admission?.sessionRef },
-      'gateway connection failed',
-    );
+    this.logError(error, 'gateway connection failed');
     this.close(CLOSE.internal, 'internal');
+  }
+
+  private logError(error: unknown, message: string): void {
+    this.context.logger.error({ err: error, session: this.admission?.sessionRef }, message);
   }
 
   /** Everything a close sets off, once: metrics, the log line, leaving the room and peers. */
@@ -367,7 +360,6 @@ export class GatewayConnection implements RoomMember, QueueSink {
   /** A ready participant's connection closed: peers hear of it, the sessions service too. */
   private departed(): void {
     const admission = this.admission!;
-    const { logger } = this.context;
     if (this.ending === CLOSE.replaced) return;
     if (this.ending !== CLOSE.sessionEnded) {
       const left = {
@@ -377,18 +369,13 @@ export class GatewayConnection implements RoomMember, QueueSink {
         gone: this.ending === CLOSE.removed,
       };
       this.room!.publishPeers(left).catch((error: unknown) =>
-        logger.error({ err: error }, 'announcing a departure failed'),
+        this.logError(error, 'announcing a departure failed'),
       );
     }
     const port = this.context.port();
     void (this.connectedCall ?? Promise.resolve())
       .then(() => port.disconnected(admission))
-      .catch((error: unknown) =>
-        logger.error(
-          { err: error, session: admission.sessionRef },
-          'recording the disconnection failed',
-        ),
-      );
+      .catch((error: unknown) => this.logError(error, 'recording the disconnection failed'));
   }
 
   private setKind(kind: string): void {
@@ -400,19 +387,4 @@ export class GatewayConnection implements RoomMember, QueueSink {
   private sendJson(message: object): void {
     this.sendText(JSON.stringify(message));
   }
-}
-
-function certificateFields(admission: Admission, boxKey: string) {
-  const technician = admission.role === 'technician';
-  return {
-    v: 1 as const,
-    sessionId: admission.sessionId,
-    participantId: admission.participantId,
-    role: admission.role,
-    boxKey,
-    expiresAt: new Date(Date.now() + CERTIFICATE_LIFETIME_MS).toISOString(),
-    ...(technician
-      ? { permissions: admission.permissions ?? [], policy: admission.policy ?? {} }
-      : {}),
-  };
 }

@@ -33,6 +33,8 @@ export interface GatewayHarness {
   readonly port: MemorySessionPort;
   readonly signingKey: SessionSigningKey;
   readonly nodes: readonly GatewayNode[];
+  /** The nodes' self-signed certificate (PEM), for clients to trust. */
+  readonly cert: string;
   /** Opens a client to node `node` (0 by default), trusting the test certificate. */
   connect(options?: ClientOptions & { node?: number; path?: string }): Promise<GatewayClient>;
   stop(): Promise<void>;
@@ -63,6 +65,7 @@ export async function startGatewayHarness(options: HarnessOptions = {}): Promise
     port,
     signingKey,
     nodes,
+    cert: tls.cert,
     async connect(connectOptions = {}) {
       const { node = 0, path: pathname = '/gateway', ...rest } = connectOptions;
       const url = nodes[node]!.url.replace('https:', 'wss:') + pathname;

@@ -63,6 +63,25 @@ describe('gateway relay', () => {
     });
   }
 
+  it('counts open connections by kind and closes by code', async () => {
+    const metrics = harness.nodes[0]!.metrics;
+    const kinds = async () =>
+      Object.fromEntries(
+        (await metrics.gatewayConnections.get()).values.map((v) => [v.labels.kind, v.value]),
+      );
+    const pending = await harness.connect();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await kinds()).to.deep.include({ pending: 1 });
+    const { user, tech } = await pair();
+    expect(await kinds()).to.deep.include({ pending: 1, 'end-user': 1, technician: 1 });
+    for (const client of [pending, user, tech]) client.close();
+    for (const client of [pending, user, tech]) await client.closed;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await kinds()).to.deep.include({ pending: 0, 'end-user': 0, technician: 0 });
+    const closes = (await metrics.gatewayCloses.get()).values;
+    expect(closes.find((value) => value.labels.code === '1006')?.value).to.equal(3);
+  });
+
   it('drops a frame for a participant connected nowhere, and keeps the sender', async () => {
     const { user, tech } = await pair();
     harness.port.addEndUser(SESSION, 'eu-2', 'secret 2');
