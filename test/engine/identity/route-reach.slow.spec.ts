@@ -4,9 +4,11 @@ import type { RegisteredRoute } from '../../../engine/http/api-registry.js';
 import { PasswordHasher } from '../../../engine/identity/password-hasher.js';
 import { startTestEngine, type TestEngine } from '../../../sdk/testing/test-engine.js';
 import { samplePlugin } from '../../support/fixture-paths.js';
-import { bindChatContracts, MapSessions } from '../../plugins/chat/support/map-sessions.js';
+import { openSession } from '../../support/session-helpers.js';
 
 const PASSWORD = 'walker passphrase for reach tests 8';
+/** A well-formed member id of nobody, for bodies that name a member. */
+const NOBODY = '00000000-0000-4000-8000-000000000000';
 
 /** Ids the walker puts into path parameters: another tenant's, or outside a subtree. */
 interface Foreign {
@@ -35,6 +37,13 @@ const SAMPLE_BODIES: Readonly<Record<string, unknown>> = {
   putPolicy: {},
   createApiKey: { name: 'k', scopes: ['members:read'], expiresInDays: 1 },
   greeterGreet: { name: 'x' },
+  createSession: {},
+  transferSession: { memberId: NOBODY },
+  inviteCollaborator: { memberId: NOBODY },
+  endSession: {},
+  joinSession: { code: '000000' },
+  joinSessionApplet: { code: '000000' },
+  arriveInQueue: { name: 'x' },
   postChatMessages: {
     messages: [
       {
@@ -54,7 +63,7 @@ function fill(path: string, ids: Foreign): string {
     if (name === 'memberId') return ids.memberId;
     if (name === 'permission') return 'chat';
     if (name === 'keyId') return ids.keyId;
-    if (name === 'ref') return ids.sessionRef;
+    if (name === 'ref' || name === 'id') return ids.sessionRef;
     throw new Error(`the route walker does not know the parameter :${name} of ${path}`);
   });
 }
@@ -77,7 +86,6 @@ describe('every route keeps to the caller tenant and reach', function () {
   let otherTenant: Foreign;
   let outOfReach: Foreign;
   let routes: readonly RegisteredRoute[];
-  const sessions = new MapSessions();
 
   const storage = () => engine.engine.root.get<Storage>(Storage);
 
@@ -119,12 +127,7 @@ describe('every route keeps to the caller tenant and reach', function () {
   }
 
   before(async () => {
-    // The chat plugin's Sessions and ContentCipher are not bound by the engine yet: delete the
-    // configure once they are, and open the two sessions below through the real service.
-    engine = await startTestEngine({
-      plugins: [samplePlugin('tsyringe-greeter')],
-      configure: bindChatContracts(sessions),
-    });
+    engine = await startTestEngine({ plugins: [samplePlugin('tsyringe-greeter')] });
     master = await engine.signInFirstAdmin(PASSWORD);
     const tenantA = engine.firstStart!.tenantId;
     const groupsA = storage().forTenant(tenantA).groups;
@@ -138,7 +141,7 @@ describe('every route keeps to the caller tenant and reach', function () {
       groupId: outside.id,
       memberId: outsider,
       keyId: await keyIn(tenantA, outsider),
-      sessionRef: sessions.open({ tenantId: tenantA, ref: 'A-1', technicianIds: [outsider] }).ref,
+      sessionRef: await openSession(engine, await bearer(engine.firstStart!.tenant, 'far@a.test')),
     };
 
     const tenantB = await storage().tenants.create('Tenant B');
@@ -148,7 +151,7 @@ describe('every route keeps to the caller tenant and reach', function () {
       groupId: groupB.id,
       memberId: memberB,
       keyId: await keyIn(tenantB.id, memberB),
-      sessionRef: sessions.open({ tenantId: tenantB.id, ref: 'B-1', technicianIds: [memberB] }).ref,
+      sessionRef: await openSession(engine, await bearer('Tenant B', 'tech@b.test')),
     };
 
     admin = await bearer(engine.firstStart!.tenant, 'admin@a.test');
