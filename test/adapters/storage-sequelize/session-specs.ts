@@ -59,7 +59,7 @@ export function sessionSpecs(context: SuiteContext): void {
       );
     });
 
-    it('uses a code up for exactly one of several callers at once, and not once expired', async () => {
+    it('uses a code up for one of several callers at once, and not once expired', async () => {
       const hash = codeHash();
       const expiresAt = new Date(Date.now() + 60_000);
       const made = await make({ joinCodeHash: hash, joinCodeExpiresAt: expiresAt });
@@ -93,7 +93,7 @@ export function sessionSpecs(context: SuiteContext): void {
       expect(owner).to.equal(results[0] ? a : b);
     });
 
-    it('reveals only tenant and ref through the locator, for GUIDs and overdue sessions', async () => {
+    it('reveals only tenant and ref via the locator, for GUIDs and overdue sessions', async () => {
       const groupId = (await context.storage.forTenant(tenantId).groups.create({ name: 'q' })).id;
       const seen = new Date(Date.now() - 3_600_000);
       const gone = await make({ endUserLastSeenAt: seen, groupId });
@@ -130,7 +130,7 @@ export function sessionSpecs(context: SuiteContext): void {
       expect(queue.map((s) => s.ref)).to.deep.equal([grouped.ref]);
     });
 
-    it('keeps participants: joined once, left once, and back in place when seated again', async () => {
+    it('keeps participants: joined once, left once, back in place when seated again', async () => {
       const made = await make();
       const seat = { sessionRef: made.ref, role: 'technician' as const, memberId: randomUUID() };
       await repo().putParticipant({ ...seat, id: `t-${seat.memberId}`, kind: 'owner' });
