@@ -29,6 +29,7 @@ const DEFAULTS = {
   session: { idleMinutes: 30, reauthHours: 12 },
   ipAllowList: [],
   sso: { enabled: false },
+  sessions: { chatText: 'store' },
 };
 
 const messageOf = (answer: TestResponse) =>
