@@ -2,11 +2,13 @@ import { expect } from 'chai';
 import { Storage, type TenantId } from '../../../engine/contracts/storage-contract.js';
 import type { RegisteredRoute } from '../../../engine/http/api-registry.js';
 import { PasswordHasher } from '../../../engine/identity/password-hasher.js';
-import { newSessionGuid, newSessionRef } from '../../../engine/sessions/session-secrets.js';
 import { startTestEngine, type TestEngine } from '../../../sdk/testing/test-engine.js';
 import { samplePlugin } from '../../support/fixture-paths.js';
+import { openSession } from '../../support/session-helpers.js';
 
 const PASSWORD = 'walker passphrase for reach tests 8';
+/** A well-formed member id of nobody, for bodies that name a member. */
+const NOBODY = '00000000-0000-4000-8000-000000000000';
 
 /** Ids the walker puts into path parameters: another tenant's, or outside a subtree. */
 interface Foreign {
@@ -35,6 +37,13 @@ const SAMPLE_BODIES: Readonly<Record<string, unknown>> = {
   putPolicy: {},
   createApiKey: { name: 'k', scopes: ['members:read'], expiresInDays: 1 },
   greeterGreet: { name: 'x' },
+  createSession: {},
+  transferSession: { memberId: NOBODY },
+  inviteCollaborator: { memberId: NOBODY },
+  endSession: {},
+  joinSession: { code: '000000' },
+  joinSessionApplet: { code: '000000' },
+  arriveInQueue: { name: 'x' },
   postChatMessages: {
     messages: [
       {
@@ -46,13 +55,6 @@ const SAMPLE_BODIES: Readonly<Record<string, unknown>> = {
       },
     ],
   },
-  createSession: {},
-  transferSession: { memberId: '00000000-0000-4000-8000-000000000000' },
-  inviteCollaborator: { memberId: '00000000-0000-4000-8000-000000000000' },
-  endSession: {},
-  joinSession: { code: '000000' },
-  joinSessionApplet: { code: '000000' },
-  arriveInQueue: { name: 'Walker' },
 };
 
 function fill(path: string, ids: Foreign): string {
@@ -115,18 +117,6 @@ describe('every route keeps to the caller tenant and reach', function () {
     return key.id;
   }
 
-  /** A session owned by `memberId` in its group, made straight in storage. */
-  async function sessionIn(tenantId: TenantId, memberId: string, groupId: string) {
-    const made = await storage().forTenant(tenantId).sessions.create({
-      ref: newSessionRef(),
-      guid: newSessionGuid(),
-      ownerMemberId: memberId,
-      groupId,
-      createdAt: new Date(),
-    });
-    return made.ref;
-  }
-
   async function bearer(tenant: string, email: string): Promise<Record<string, string>> {
     const login = await engine.request('/api/v1/auth/login', {
       method: 'POST',
@@ -151,7 +141,7 @@ describe('every route keeps to the caller tenant and reach', function () {
       groupId: outside.id,
       memberId: outsider,
       keyId: await keyIn(tenantA, outsider),
-      sessionRef: await sessionIn(tenantA, outsider, outside.id),
+      sessionRef: await openSession(engine, await bearer(engine.firstStart!.tenant, 'far@a.test')),
     };
 
     const tenantB = await storage().tenants.create('Tenant B');
@@ -161,7 +151,7 @@ describe('every route keeps to the caller tenant and reach', function () {
       groupId: groupB.id,
       memberId: memberB,
       keyId: await keyIn(tenantB.id, memberB),
-      sessionRef: await sessionIn(tenantB.id, memberB, groupB.id),
+      sessionRef: await openSession(engine, await bearer('Tenant B', 'tech@b.test')),
     };
 
     admin = await bearer(engine.firstStart!.tenant, 'admin@a.test');

@@ -157,11 +157,23 @@ describe('SessionStateMachine', function () {
     const session = await sessionIn('active', true);
     const results = await Promise.allSettled([
       machine.transition(tenantId, session, { kind: 'hold' }),
-      machine.transition(tenantId, session, { kind: 'close', reason: 'ended-by-end-user' }),
+      machine.transition(tenantId, session, { kind: 'transfer-to-group', groupId: GROUP }),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
     const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(isTetherError(lost.reason) && lost.reason.code).to.equal('TETHER_E_SESSION_STATE');
+  });
+
+  it('ends the session even from a reading another move made stale', async () => {
+    const session = await sessionIn('active', true);
+    await machine.transition(tenantId, session, { kind: 'hold' });
+    const closed = await machine.transition(tenantId, session, {
+      kind: 'close',
+      reason: 'ended-by-end-user',
+    });
+    expect(closed).to.deep.include({ state: 'closed', closeReason: 'ended-by-end-user' });
+    const after = await storage().forTenant(tenantId).sessions.findByRef(session.ref);
+    expect(after?.state).to.equal('closed');
   });
 
   it('refuses a move from a stale reading', async () => {

@@ -7,10 +7,11 @@ import {
   ADMIN_PASSWORD,
   auditOf,
   expectError,
+  addGroup,
   signedInMember,
   type SignedInMember,
 } from '../../support/identity-helpers.js';
-import { bindChatContracts, MapSessions } from './support/map-sessions.js';
+import { inviteCollaborator, openSession } from '../../support/session-helpers.js';
 
 const BASE = '/api/v1/plugins/chat';
 const T0 = Date.parse('2026-05-04T09:00:00.000Z');
@@ -45,7 +46,6 @@ const message = (id: string, seconds: number, text: string, from = 'technician')
 
 describe('built-in plugin chat', function () {
   this.timeout(60_000);
-  const sessions = new MapSessions();
   let engine: TestEngine;
   let tenantId: TenantId;
   let master: Record<string, string>;
@@ -53,6 +53,10 @@ describe('built-in plugin chat', function () {
   let bob: SignedInMember;
   let carol: SignedInMember;
   let otherMaster: Record<string, string>;
+  let otherTenantId: TenantId;
+  /** Sessions made through the sessions service; their refs are drawn by the engine. */
+  const ref = { store: '', omit: '', bob: '', race: '', foreign: '' };
+  const key = (session: string, id: string) => `${session}/${id}`;
 
   const post = (ref: string, headers: Record<string, string>, messages: unknown) =>
     engine.request(`${BASE}/sessions/${ref}/messages`, {
@@ -93,22 +97,50 @@ describe('built-in plugin chat', function () {
     };
   }
 
+  /** Sets the tenant policy's `sessions.chatText` as a master administrator does. */
+  async function setChatText(chatText: 'store' | 'omit'): Promise<void> {
+    const now = await engine.request('/api/v1/policy', { headers: master });
+    expect(now.status, now.text).to.equal(200);
+    const policy = now.json as { sessions: Record<string, unknown> };
+    const put = await engine.request('/api/v1/policy', {
+      method: 'PUT',
+      headers: master,
+      body: { ...policy, sessions: { ...policy.sessions, chatText } },
+    });
+    expect(put.status, put.text).to.equal(200);
+  }
+
+  /** Lets the members of `groupId` use `permission`, as a master administrator does. */
+  async function allow(groupId: string, permission: string): Promise<void> {
+    const answer = await engine.request(`/api/v1/groups/${groupId}/permissions/${permission}`, {
+      method: 'PUT',
+      headers: master,
+      body: { allowed: true },
+    });
+    expect(answer.status, answer.text).to.equal(200);
+  }
+
   before(async () => {
-    // Sessions and ContentCipher are not bound by this engine yet: delete this configure once
-    // they are, and open the sessions below through the real service.
-    engine = await startTestEngine({ configure: bindChatContracts(sessions) });
+    engine = await startTestEngine();
     tenantId = engine.firstStart!.tenantId;
     master = await engine.signInFirstAdmin(ADMIN_PASSWORD);
-    alice = await signedInMember(engine, 'alice@chat.test', 'technician');
-    bob = await signedInMember(engine, 'bob@chat.test', 'technician');
-    carol = await signedInMember(engine, 'carol@chat.test', 'technician');
+    const groupId = await addGroup(engine, 'Helpdesk');
+    await allow(groupId, 'collaboration');
+    alice = await signedInMember(engine, 'alice@chat.test', 'technician', { groupId });
+    bob = await signedInMember(engine, 'bob@chat.test', 'technician', { groupId });
+    // Carol sits in the same group: she sees its sessions, but takes part in none of them.
+    carol = await signedInMember(engine, 'carol@chat.test', 'technician', { groupId });
     const other = await masterOfNewTenant('Other tenant');
     otherMaster = other.headers;
-    sessions.open({ tenantId, ref: 'S-STORE', technicianIds: [alice.id, bob.id] });
-    sessions.open({ tenantId, ref: 'S-OMIT', technicianIds: [alice.id], chatText: 'omit' });
-    sessions.open({ tenantId, ref: 'S-BOB', technicianIds: [bob.id] });
-    sessions.open({ tenantId, ref: 'S-RACE', technicianIds: [alice.id] });
-    sessions.open({ tenantId: other.id, ref: 'S-OTHER', technicianIds: [] });
+    otherTenantId = other.id;
+    ref.store = await openSession(engine, alice.headers);
+    await inviteCollaborator(engine, alice.headers, ref.store, bob.id);
+    ref.omit = await openSession(engine, alice.headers);
+    ref.bob = await openSession(engine, bob.headers);
+    ref.race = await openSession(engine, alice.headers);
+    ref.foreign = await openSession(engine, otherMaster);
+    const foreign = await post(ref.foreign, otherMaster, [message('f1', 12, 'other tenant')]);
+    expect(foreign.status, foreign.text).to.equal(200);
   });
   after(() => engine?.stop());
 
@@ -137,7 +169,7 @@ describe('built-in plugin chat', function () {
   });
 
   it("stores a technician's messages and gives them back by time sent, then id", async () => {
-    const answer = await post('S-STORE', alice.headers, [
+    const answer = await post(ref.store, alice.headers, [
       message('m3', 20, 'third, said later'),
       message('m1', 10, 'Hello, how can I help?'),
       message('m2b', 15, 'same second, id after m2a', 'end-user'),
@@ -146,7 +178,7 @@ describe('built-in plugin chat', function () {
     expect(answer.status, answer.text).to.equal(200);
     expect(answer.json).to.deep.equal({ stored: 4, duplicates: 0 });
 
-    const read = await transcript('S-STORE', alice.headers);
+    const read = await transcript(ref.store, alice.headers);
     expect(read.status, read.text).to.equal(200);
     expect(items(read).map((m) => [m.id, m.text])).to.deep.equal([
       ['m1', 'Hello, how can I help?'],
@@ -154,12 +186,12 @@ describe('built-in plugin chat', function () {
       ['m2b', 'same second, id after m2a'],
       ['m3', 'third, said later'],
     ]);
-    expect(items(read)[0]).to.include({ session: 'S-STORE', length: 22, storedBy: alice.id });
+    expect(items(read)[0]).to.include({ session: ref.store, length: 22, storedBy: alice.id });
     expect(items(read)[0]).to.include({ sentAt: sentAt(10), from: 'technician' });
   });
 
   it('stores nothing twice when a message is sent again, even with another text', async () => {
-    const again = await post('S-STORE', alice.headers, [
+    const again = await post(ref.store, alice.headers, [
       message('m1', 10, 'Hello, how can I help? (resent, altered)'),
       message('m4', 30, 'a new one'),
       message('m4', 30, 'a new one'),
@@ -167,85 +199,88 @@ describe('built-in plugin chat', function () {
     expect(again.status, again.text).to.equal(200);
     expect(again.json).to.deep.equal({ stored: 1, duplicates: 2 });
     const stored = (await records().list('message')).items.filter((r) =>
-      r.key.startsWith('S-STORE/'),
+      r.key.startsWith(`${ref.store}/`),
     );
     expect(stored.map((r) => r.key)).to.deep.equal([
-      'S-STORE/m1',
-      'S-STORE/m2a',
-      'S-STORE/m2b',
-      'S-STORE/m3',
-      'S-STORE/m4',
+      key(ref.store, 'm1'),
+      key(ref.store, 'm2a'),
+      key(ref.store, 'm2b'),
+      key(ref.store, 'm3'),
+      key(ref.store, 'm4'),
     ]);
-    const first = items(await transcript('S-STORE', bob.headers))[0];
+    const first = items(await transcript(ref.store, bob.headers))[0];
     expect(first?.text).to.equal('Hello, how can I help?');
   });
 
   it('stores each message once when the same post arrives twice at once', async () => {
     const batch = [message('r1', 50, 'racing one'), message('r2', 51, 'racing two')];
     const answers = await Promise.all([
-      post('S-RACE', alice.headers, batch),
-      post('S-RACE', alice.headers, batch),
+      post(ref.race, alice.headers, batch),
+      post(ref.race, alice.headers, batch),
     ]);
     const counts = answers.map((answer) => answer.json as { stored: number; duplicates: number });
     expect(counts.map((count) => count.stored + count.duplicates)).to.deep.equal([2, 2]);
     expect(counts[0]!.stored + counts[1]!.stored).to.equal(2);
-    expect(items(await transcript('S-RACE', alice.headers)).map((m) => m.id)).to.deep.equal([
+    expect(items(await transcript(ref.race, alice.headers)).map((m) => m.id)).to.deep.equal([
       'r1',
       'r2',
     ]);
   });
 
   it('keeps the text only sealed at rest: the record does not hold the plaintext', async () => {
-    const record = await records().get('message', 'S-STORE/m2a');
+    const record = await records().get('message', key(ref.store, 'm2a'));
     const raw = JSON.stringify(record?.value);
     expect(raw).not.to.contain('printer');
     expect((record?.value as { text?: string }).text).to.match(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(record?.value).not.to.have.property('textOmitted');
   });
 
-  it('stores the metadata but no text when the session policy omits chat text', async () => {
-    const answer = await post('S-OMIT', alice.headers, [
+  it('stores the metadata but no text when the tenant policy omits chat text', async () => {
+    await setChatText('omit');
+    const answer = await post(ref.omit, alice.headers, [
       message('o1', 40, 'secret password is hunter2', 'end-user'),
-    ]);
+    ]).finally(() => setChatText('store'));
     expect(answer.json).to.deep.equal({ stored: 1, duplicates: 0 });
-    const record = await records().get('message', 'S-OMIT/o1');
+    const audited = (await auditOf(engine, 'chat.transcript-stored')).at(-1);
+    expect(audited?.details).to.deep.include({ stored: 1, textOmitted: true });
+    const record = await records().get('message', key(ref.omit, 'o1'));
     expect(record?.value).not.to.have.property('text');
     expect(JSON.stringify(record?.value)).not.to.contain('hunter2');
     expect(record?.value).to.include({ id: 'o1', from: 'end-user', length: 26, textOmitted: true });
 
-    const read = items(await transcript('S-OMIT', master));
+    const read = items(await transcript(ref.omit, master));
     expect(read).to.have.length(1);
     expect(read[0]).to.include({ id: 'o1', textOmitted: true, participantId: 'user-1' });
     expect(read[0]).not.to.have.property('text');
   });
 
   it('lets administrators search by session, technician and period, page by page', async () => {
-    await post('S-BOB', bob.headers, [message('b1', 25, 'bob speaking')]);
+    await post(ref.bob, bob.headers, [message('b1', 25, 'bob speaking')]);
     const ids = async (query: Record<string, string>) => {
       const answer = await search(master, query);
       expect(answer.status, answer.text).to.equal(200);
       return items(answer).map((m) => `${m.session}/${m.id}`);
     };
     expect(await ids({})).to.deep.equal([
-      'S-STORE/m1',
-      'S-STORE/m2a',
-      'S-STORE/m2b',
-      'S-STORE/m3',
-      'S-BOB/b1',
-      'S-STORE/m4',
-      'S-OMIT/o1',
-      'S-RACE/r1',
-      'S-RACE/r2',
+      key(ref.store, 'm1'),
+      key(ref.store, 'm2a'),
+      key(ref.store, 'm2b'),
+      key(ref.store, 'm3'),
+      key(ref.bob, 'b1'),
+      key(ref.store, 'm4'),
+      key(ref.omit, 'o1'),
+      key(ref.race, 'r1'),
+      key(ref.race, 'r2'),
     ]);
-    expect(await ids({ session: 'S-BOB' })).to.deep.equal(['S-BOB/b1']);
+    expect(await ids({ session: ref.bob })).to.deep.equal([key(ref.bob, 'b1')]);
     expect(await ids({ technician: bob.id })).to.have.length(6);
     expect(await ids({ technician: carol.id })).to.deep.equal([]);
-    expect(await ids({ technician: alice.id, session: 'S-BOB' })).to.deep.equal([]);
+    expect(await ids({ technician: alice.id, session: ref.bob })).to.deep.equal([]);
     expect(await ids({ from: sentAt(15), to: sentAt(30) })).to.deep.equal([
-      'S-STORE/m2a',
-      'S-STORE/m2b',
-      'S-STORE/m3',
-      'S-BOB/b1',
+      key(ref.store, 'm2a'),
+      key(ref.store, 'm2b'),
+      key(ref.store, 'm3'),
+      key(ref.bob, 'b1'),
     ]);
 
     const seen: string[] = [];
@@ -263,23 +298,37 @@ describe('built-in plugin chat', function () {
   it("shows another tenant's master administrator nothing of this tenant", async () => {
     const all = await search(otherMaster, {});
     expect(all.status, all.text).to.equal(200);
-    expect(items(all)).to.deep.equal([]);
-    expect(items(await search(otherMaster, { session: 'S-STORE' }))).to.deep.equal([]);
-    expectError(await transcript('S-STORE', otherMaster), 404, 'TETHER_E_NOT_FOUND');
-    const foreign = await post('S-STORE', otherMaster, [message('x1', 1, 'intruder')]);
+    expect(items(all).map((m) => `${m.session}/${m.id}`)).to.deep.equal([key(ref.foreign, 'f1')]);
+    expect(items(await search(otherMaster, { session: ref.store }))).to.deep.equal([]);
+    expect(items(await search(otherMaster, { technician: alice.id }))).to.deep.equal([]);
+    expectError(await transcript(ref.store, otherMaster), 404, 'TETHER_E_NOT_FOUND');
+    const foreign = await post(ref.store, otherMaster, [message('x1', 1, 'intruder')]);
     expectError(foreign, 404, 'TETHER_E_NOT_FOUND');
-    expect(await records().get('message', 'S-STORE/x1')).to.equal(undefined);
+    expect(await records().get('message', key(ref.store, 'x1'))).to.equal(undefined);
+    expect(await records(otherTenantId).get('message', key(ref.store, 'x1'))).to.equal(undefined);
+  });
+
+  it("shows this tenant's master administrator nothing of the other tenant", async () => {
+    expect(items(await search(master, { session: ref.foreign }))).to.deep.equal([]);
+    expectError(await transcript(ref.foreign, master), 404, 'TETHER_E_NOT_FOUND');
+    const intruding = await post(ref.foreign, alice.headers, [message('x2', 1, 'intruder')]);
+    expectError(intruding, 404, 'TETHER_E_NOT_FOUND');
+    const theirs = await records(otherTenantId).list('message');
+    expect(theirs.items.map((r) => r.key)).to.deep.equal([key(ref.foreign, 'f1')]);
   });
 
   it('refuses a technician who did not take part in the session with 403', async () => {
-    const refused = await post('S-STORE', carol.headers, [message('c1', 1, 'not mine')]);
+    // The sessions service shows Carol her group's session; chat still wants a participant.
+    const seen = await engine.request(`/api/v1/sessions/${ref.store}`, { headers: carol.headers });
+    expect(seen.status, seen.text).to.equal(200);
+    const refused = await post(ref.store, carol.headers, [message('c1', 1, 'not mine')]);
     expectError(refused, 403, 'TETHER_E_FORBIDDEN');
-    expect(await records().get('message', 'S-STORE/c1')).to.equal(undefined);
-    expectError(await transcript('S-STORE', carol.headers), 403, 'TETHER_E_FORBIDDEN');
-    expectError(await transcript('S-BOB', alice.headers), 403, 'TETHER_E_FORBIDDEN');
+    expect(await records().get('message', key(ref.store, 'c1'))).to.equal(undefined);
+    expectError(await transcript(ref.store, carol.headers), 403, 'TETHER_E_FORBIDDEN');
+    expectError(await transcript(ref.bob, alice.headers), 403, 'TETHER_E_FORBIDDEN');
     expectError(await search(alice.headers, {}), 403, 'TETHER_E_FORBIDDEN');
     expectError(
-      await post('S-BOB', master, [message('c2', 1, 'admin')]),
+      await post(ref.bob, master, [message('c2', 1, 'admin')]),
       403,
       'TETHER_E_FORBIDDEN',
     );
@@ -292,8 +341,16 @@ describe('built-in plugin chat', function () {
       'TETHER_E_NOT_FOUND',
     );
     expectError(await transcript('S-NONE', master), 404, 'TETHER_E_NOT_FOUND');
-    expect((await post('S-STORE', {}, [message('n2', 1, 'x')])).status).to.equal(401);
-    expect((await transcript('S-STORE', {})).status).to.equal(401);
+    const wellFormed = 'SAAAAAAAAAA';
+    expect(Object.values(ref)).not.to.include(wellFormed);
+    expectError(
+      await post(wellFormed, alice.headers, [message('n3', 1, 'x')]),
+      404,
+      'TETHER_E_NOT_FOUND',
+    );
+    expectError(await transcript(wellFormed, master), 404, 'TETHER_E_NOT_FOUND');
+    expect((await post(ref.store, {}, [message('n2', 1, 'x')])).status).to.equal(401);
+    expect((await transcript(ref.store, {})).status).to.equal(401);
     expect((await search({}, {})).status).to.equal(401);
   });
 
@@ -314,10 +371,12 @@ describe('built-in plugin chat', function () {
       'not a list',
     ];
     for (const messages of bad) {
-      expectError(await post('S-STORE', alice.headers, messages), 400, 'TETHER_E_VALIDATION');
+      expectError(await post(ref.store, alice.headers, messages), 400, 'TETHER_E_VALIDATION');
     }
     expectError(await post('bad%2Fref', alice.headers, [good]), 400, 'TETHER_E_VALIDATION');
-    expect((await records().list('message')).items.map((r) => r.key)).not.to.include('S-STORE/v1');
+    expect((await records().list('message')).items.map((r) => r.key)).not.to.include(
+      key(ref.store, 'v1'),
+    );
     const queries: Record<string, string>[] = [
       { from: 'soon' },
       { technician: 'not-a-uuid' },
@@ -331,12 +390,12 @@ describe('built-in plugin chat', function () {
 
   it('audits each post once as chat.transcript-stored, with counts and no text', async () => {
     const before = (await auditOf(engine, 'chat.transcript-stored')).length;
-    await post('S-BOB', bob.headers, [message('b1', 25, 'bob speaking'), message('b2', 26, 'bye')]);
+    await post(ref.bob, bob.headers, [message('b1', 25, 'bob speaking'), message('b2', 26, 'bye')]);
     const records = await auditOf(engine, 'chat.transcript-stored');
     expect(records).to.have.length(before + 1);
     const last = records.at(-1)!;
     expect(last.actor).to.deep.include({ kind: 'member', id: bob.id });
-    expect(last.target).to.deep.equal({ kind: 'session', id: 'S-BOB' });
+    expect(last.target).to.deep.equal({ kind: 'session', id: ref.bob });
     expect(last.details).to.deep.equal({
       received: 2,
       stored: 1,
@@ -349,7 +408,7 @@ describe('built-in plugin chat', function () {
   });
 
   it('marks a message whose sealed text was tampered with as unreadable', async () => {
-    const record = await records().get('message', 'S-BOB/b2');
+    const record = await records().get('message', key(ref.bob, 'b2'));
     const value = record!.value as Record<string, string>;
     const [version, iv, tag, body] = value.text!.split('.');
     const flipped = Buffer.from(body!, 'base64url');
@@ -357,14 +416,30 @@ describe('built-in plugin chat', function () {
     const text = [version, iv, tag, flipped.toString('base64url')].join('.');
     await records().put(
       'message',
-      'S-BOB/b2',
+      key(ref.bob, 'b2'),
       { ...value, text },
-      { tags: ['session:S-BOB'], at: record!.at },
+      { tags: [`session:${ref.bob}`], at: record!.at },
     );
-    const read = items(await transcript('S-BOB', bob.headers));
+    const read = items(await transcript(ref.bob, bob.headers));
     expect(read.map((m) => [m.id, m.text, m.textUnreadable])).to.deep.equal([
       ['b1', 'bob speaking', undefined],
       ['b2', undefined, true],
     ]);
+  });
+
+  it('still takes the messages of a session that has ended', async () => {
+    const ended = await openSession(engine, alice.headers);
+    const end = await engine.request(`/api/v1/sessions/${ended}/end`, {
+      method: 'POST',
+      headers: alice.headers,
+      body: {},
+    });
+    expect(end.status, end.text).to.equal(200);
+    expect((end.json as { state: string }).state).to.equal('closed');
+    const late = await post(ended, alice.headers, [message('e1', 60, 'sent before the end')]);
+    expect(late.status, late.text).to.equal(200);
+    expect(late.json).to.deep.equal({ stored: 1, duplicates: 0 });
+    const read = items(await transcript(ended, alice.headers));
+    expect(read.map((m) => [m.id, m.text])).to.deep.equal([['e1', 'sent before the end']]);
   });
 });
