@@ -70,18 +70,20 @@ export function technicianSeat(engine: EngineProcess, api: EngineApi, pair: Join
 }
 
 /**
- * Engine RSS and heap (after garbage collection through the inspector) before the sessions are
- * made and after `count` end users joined, connected and were admitted, and sat idle waiting
- * for a technician; their connections are closed before it resolves.
+ * Engine RSS and heap (after garbage collection through the inspector) once `count` sessions
+ * were made and joined over the API, and again after their end users connected, were admitted
+ * and sat idle waiting for a technician: the difference is what the gateway holds per waiting
+ * end user, not what the API calls before left behind. The connections are closed before it
+ * resolves.
  */
 export async function measureEngineMemory(
   engine: EngineProcess,
   api: EngineApi,
   count: number,
 ): Promise<MemoryResult> {
+  const pairs = await makeJoinedSessions(api, count);
   await sleep(SETTLE_MS);
   const before = await sampleAfterGc(engine.inspectorUrl);
-  const pairs = await makeJoinedSessions(api, count);
   const endUsers = await mapLimit(pairs, CONNECT_CONCURRENCY, (pair) => {
     const seat = endUserSeat(pair);
     return GatewayParticipant.connect(seat.gatewayUrl, engine.cert, seat.auth, CONNECT_TIMEOUT_MS);

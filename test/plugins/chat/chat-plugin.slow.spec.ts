@@ -359,7 +359,7 @@ describe('built-in plugin chat', function () {
     const bad: unknown[] = [
       [],
       Array.from({ length: 101 }, (_, i) => message(`many-${i}`, i, 'x')),
-      [{ ...good, text: 'x'.repeat(10_001) }],
+      [{ ...good, text: 'x'.repeat(16_385) }],
       [{ ...good, from: 'engine' }],
       [{ ...good, sentAt: 'yesterday' }],
       [{ ...good, id: '' }],
