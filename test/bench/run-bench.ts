@@ -15,6 +15,7 @@ import {
 } from './engine-bench.js';
 import { removeEngineDataDirs, startEngineProcess, type EngineProcess } from './engine-process.js';
 import { measureRoundTrip, type RoundTripRun } from './round-trip.js';
+import { plainRelayKiBPerConnection } from './relay-memory.js';
 import type { RoundTripJob } from './round-trip-job.js';
 import type { ThroughputJob, ThroughputTarget } from './throughput-job.js';
 import { measureThroughput, type FrameSender, type ThroughputResult } from './throughput-run.js';
@@ -39,6 +40,7 @@ async function startRelays() {
   const wsInfo = await ws.nextMessage<{ port: number; cert: string }>(START_TIMEOUT_MS);
   const clearInfo = await clear.nextMessage<{ port: number }>(START_TIMEOUT_MS);
   return {
+    wsPid: ws.child.pid as number,
     tcpPort,
     wsUrl: `wss://127.0.0.1:${wsInfo.port}`,
     wsCert: wsInfo.cert,
@@ -124,10 +126,10 @@ async function engineRoundTrip(engine: EngineProcess, api: EngineApi, options: B
   return measureRoundTrip(echo, sender, connectBudgetMs(options));
 }
 
-async function startEngine(options: BenchOptions) {
+async function startEngine(options: BenchOptions, inspect: boolean) {
   if (options.skipEngine) return { skipped: '--skip-engine was given' };
-  log('starting the engine');
-  const process = await startEngineProcess();
+  log(inspect ? 'starting an engine with the inspector, for memory' : 'starting the engine');
+  const process = await startEngineProcess(inspect);
   const api = new EngineApi(process.url, process.cert);
   await api.signInFirstAdmin(process.firstAdmin);
   const missing = await engineMissing(process, api);
@@ -140,17 +142,29 @@ async function startEngine(options: BenchOptions) {
   return { engine: { process, api } };
 }
 
+/** Memory per idle end user, in an engine of its own that has the inspector. */
+async function engineMemory(options: BenchOptions) {
+  const { engine } = await startEngine(options, true);
+  if (!engine) return undefined;
+  try {
+    log(`memory: ${options.sessions} idle waiting end users`);
+    return await measureEngineMemory(engine.process, engine.api, options.sessions);
+  } finally {
+    engine.api.close();
+    await engine.process.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
   requireBufferutil();
   const relays = await startRelays();
-  const { engine, skipped } = await startEngine(options);
+  const memory = await engineMemory(options);
+  const plainRelayKiB = memory
+    ? await plainRelayKiBPerConnection(relays.wsUrl, relays.wsCert, relays.wsPid, options.sessions)
+    : undefined;
+  const { engine, skipped } = await startEngine(options, false);
   try {
-    let memory;
-    if (engine) {
-      log(`memory: ${options.sessions} idle waiting end users`);
-      memory = await measureEngineMemory(engine.process, engine.api, options.sessions);
-    }
     const rates = await throughputRounds(relays, engine, options);
     const plainRt = await plainRoundTrip(relays.wsUrl, relays.wsCert, options);
     const engineRt = engine
@@ -162,6 +176,7 @@ async function main(): Promise<void> {
       plainRoundTrip: plainRt,
       engineRoundTrip: engineRt,
       memory,
+      plainRelayKiB,
       engineSkipped: skipped,
     };
     process.stdout.write(formatReport(results));
