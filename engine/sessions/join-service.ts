@@ -12,24 +12,17 @@ import {
 } from './session-secrets.js';
 import type { SessionService } from './session-service.js';
 import { auditSession, gatewayUrlOf, type SessionsDeps } from './sessions-deps.js';
+import type { JoinedSession } from '../../sdk/session/joined-session.js';
 
 const CODE = /^\d{6}$/;
 const WRONG_CODES_PER_WINDOW = 10;
 const ARRIVALS_PER_WINDOW = 20;
 const WINDOW_MS = 10 * 60_000;
 
-/** What an end user gets on joining: the credentials for the gateway, shown only now. */
-export interface EndUserJoin {
+/** What an end user gets on joining (the credentials for the gateway), and where it is. */
+export interface EndUserJoin extends JoinedSession {
   readonly tenantId: TenantId;
   readonly ref: string;
-  /** The session GUID. */
-  readonly sessionId: string;
-  readonly participantId: string;
-  readonly secret: string;
-  readonly engineKey: string;
-  readonly gatewayUrl: string;
-  /** The end user must connect by then, or the session closes (`connection-lost`). */
-  readonly expiresAt: string;
 }
 
 /**

@@ -1,14 +1,8 @@
 import { request } from 'node:https';
 
-/** What the engine hands an end user who joined: enough to connect to the gateway. */
-export interface JoinedSession {
-  readonly sessionId: string;
-  readonly participantId: string;
-  readonly secret: string;
-  readonly engineKey: string;
-  readonly gatewayUrl: string;
-  readonly expiresAt: string;
-}
+import type { JoinedSession } from '../../sdk/session/joined-session.js';
+
+export type { JoinedSession };
 
 /** Why a join failed, in words for the terminal. */
 export class JoinError extends Error {

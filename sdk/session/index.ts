@@ -66,3 +66,20 @@ export {
   type ChatChannelOptions,
   type ChatMessage,
 } from './chat-channel.js';
+
+/** The technician side's record of the chat, posted to the engine's chat plugin. */
+export {
+  TranscriptSender,
+  type TranscriptEntry,
+  type TranscriptPost,
+  type TranscriptSenderOptions,
+} from './transcript-sender.js';
+
+/** What joining a session gives an end user, and the signed per-session applet download. */
+export type { JoinedSession } from './joined-session.js';
+export {
+  signAppletTicket,
+  verifyAppletTicket,
+  type AppletTicket,
+  type AppletTicketFile,
+} from './applet-ticket.js';

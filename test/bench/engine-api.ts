@@ -1,5 +1,6 @@
 import { Agent, request } from 'node:https';
 import type { FirstAdmin } from './engine-process.js';
+import type { JoinedSession } from '../../sdk/session/joined-session.js';
 
 /** An answer of the engine's REST API. */
 export interface ApiAnswer {
@@ -15,14 +16,7 @@ export interface CreatedSession {
   readonly joinCode: string;
 }
 
-/** What `POST /api/v1/sessions/join` answers (docs/sessions.md). */
-export interface JoinedSession {
-  readonly sessionId: string;
-  readonly participantId: string;
-  readonly secret: string;
-  readonly engineKey: string;
-  readonly gatewayUrl: string;
-}
+export type { JoinedSession };
 
 const TIMEOUT_MS = 15_000;
 const BENCH_PASSWORD = 'the bench technician passphrase, long enough 7';

@@ -23,14 +23,7 @@ export interface CreatedBody {
 }
 
 /** What a join or an arrival answers. */
-export interface JoinedBody {
-  readonly sessionId: string;
-  readonly participantId: string;
-  readonly secret: string;
-  readonly engineKey: string;
-  readonly gatewayUrl: string;
-  readonly expiresAt: string;
-}
+export type { JoinedSession as JoinedBody } from '../../../sdk/session/joined-session.js';
 
 /** An engine with a test clock, a group of two technicians and an administrator. */
 export interface SessionWorld {
