@@ -286,6 +286,25 @@ describe('a session across three processes (engine, technician client, applet)',
     await driver.event('peer', { name: 'carol', role: 'end-user' });
     driver.send({ cmd: 'chat', name: 'carol', text: 'Started from the download.' });
     await applet.out.waitFor((line) => line === '[technician] Started from the download.');
+
+    // The end user's machine reboots: the applet dies without a word and starts again from the
+    // same file. What the technician said meanwhile arrives once, under the applet's new key.
+    applet.child.kill('SIGKILL');
+    await applet.exited;
+    const asked = driver.out.lines.length;
+    driver.send({ cmd: 'chat', name: 'carol', text: 'Said while you rebooted.' });
+    applet = startApplet(engine, ['--ticket', file]);
+    await applet.out.waitFor((line) => line === '[technician] Said while you rebooted.');
+    await driver.event('delivered', { name: 'carol', text: 'Said while you rebooted.' }, asked);
+    await driver.event('peer', { name: 'carol', change: 'restarted' }, asked);
+    applet.type('Back again.');
+    expect(
+      (await driver.event('chat', { name: 'carol', text: 'Back again.' }, asked)).text,
+    ).to.equal('Back again.');
+    expect(
+      applet.out.lines.filter((line) => line === '[technician] Said while you rebooted.'),
+    ).to.have.length(1);
+
     driver.send({ cmd: 'end', name: 'carol' });
     expect(await applet.exited).to.equal(0);
   });
