@@ -17,6 +17,9 @@ import { guarded } from './storage-errors.js';
 import type { Row, StorageModels } from './storage-models.js';
 import { checkText, isUuid } from './text-checks.js';
 
+/** Sessions marked seen by one UPDATE (an IN list stays well within every dialect's limit). */
+const SEEN_BATCH = 500;
+
 const QUEUED: readonly SupportSessionState[] = ['waiting', 'transferred'];
 const MAX_QUEUE = 500;
 
@@ -168,6 +171,16 @@ export class SequelizeSupportSessionRepository
     const values: Record<string, unknown> = { endUserLastSeenAt: seen.lastSeenAt };
     if (seen.disconnectedAt !== undefined) values.endUserDisconnectedAt = seen.disconnectedAt;
     await this.updateWhere({ tenantId: this.tenantId, ref }, values);
+  }
+
+  async markEndUsersSeen(refs: readonly string[], at: Date): Promise<void> {
+    for (let start = 0; start < refs.length; start += SEEN_BATCH) {
+      const batch = refs.slice(start, start + SEEN_BATCH);
+      await this.updateWhere(
+        { tenantId: this.tenantId, ref: { [Op.in]: batch } },
+        { endUserLastSeenAt: at },
+      );
+    }
   }
 
   async setEndUserName(ref: string, name: string): Promise<void> {

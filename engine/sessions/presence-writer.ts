@@ -3,16 +3,14 @@ import type { Logger } from '../contracts/logger-contract.js';
 import type { Storage, TenantId } from '../contracts/storage-contract.js';
 import type { Admission } from './session-port.js';
 
-/** A keepalive is written at most this often per session. */
-export const SEEN_WRITE_EVERY_MS = 20_000;
-
 /**
  * Writes the end user's presence (last seen, disconnected) and the relayed byte counts without
- * a database write per keepalive or per frame: `seen` is written at most every 20 s per
- * session, bytes are added up in memory and written out by `flush`.
+ * a database write per keepalive or per frame: connecting and leaving are written at once;
+ * keepalives and bytes are gathered in memory and written out by `flush` (the sweeper's, every
+ * few seconds), the keepalives of a tenant in one UPDATE and the byte counts in one transaction.
  */
 export class PresenceWriter {
-  private readonly lastWrite = new Map<string, number>();
+  private readonly seenRefs = new Map<TenantId, Set<string>>();
   private readonly bytes = new Map<string, { tenantId: TenantId; count: number }>();
 
   constructor(
@@ -26,14 +24,14 @@ export class PresenceWriter {
   }
 
   async disconnected(admission: Admission): Promise<void> {
+    this.seenRefs.get(admission.tenantId)?.delete(admission.sessionRef);
     await this.write(admission, this.clock.now());
-    this.lastWrite.delete(admission.sessionRef);
   }
 
+  /** The end user answered a keepalive; written at the next flush. */
   async seen(admission: Admission): Promise<void> {
-    const last = this.lastWrite.get(admission.sessionRef) ?? 0;
-    if (this.clock.nowMs() - last < SEEN_WRITE_EVERY_MS) return;
-    await this.write(admission, undefined);
+    const refs = this.seenRefs.get(admission.tenantId) ?? new Set<string>();
+    this.seenRefs.set(admission.tenantId, refs.add(admission.sessionRef));
   }
 
   countBytes(admission: Admission, bytes: number): void {
@@ -43,31 +41,51 @@ export class PresenceWriter {
     else this.bytes.set(admission.sessionRef, { tenantId: admission.tenantId, count: bytes });
   }
 
-  /** Writes out the byte counts gathered since the last flush. */
+  /** Writes out the keepalives and byte counts gathered since the last flush. */
   async flush(): Promise<void> {
-    const pending = [...this.bytes.entries()];
-    this.bytes.clear();
-    for (const [ref, { tenantId, count }] of pending) {
+    await this.flushSeen();
+    await this.flushBytes();
+  }
+
+  /** Forgets a session (it closed). */
+  forget(ref: string): void {
+    for (const refs of this.seenRefs.values()) refs.delete(ref);
+  }
+
+  private async flushSeen(): Promise<void> {
+    const pending = [...this.seenRefs.entries()];
+    this.seenRefs.clear();
+    const now = this.clock.now();
+    for (const [tenantId, refs] of pending) {
       try {
-        await this.storage.forTenant(tenantId).sessions.addRelayedBytes(ref, count);
+        await this.storage.forTenant(tenantId).sessions.markEndUsersSeen([...refs], now);
       } catch (error) {
-        this.logger.warn({ err: error, session: ref }, 'relayed bytes not written');
+        this.logger.warn({ err: error, sessions: refs.size }, 'keepalives not written');
       }
     }
   }
 
-  /** Forgets a session's throttle (it closed). */
-  forget(ref: string): void {
-    this.lastWrite.delete(ref);
+  private async flushBytes(): Promise<void> {
+    const pending = [...this.bytes.entries()];
+    this.bytes.clear();
+    if (pending.length === 0) return;
+    try {
+      await this.storage.transaction(async (unit) => {
+        for (const [ref, { tenantId, count }] of pending) {
+          await unit.forTenant(tenantId).sessions.addRelayedBytes(ref, count);
+        }
+      });
+    } catch (error) {
+      this.logger.warn({ err: error, sessions: pending.length }, 'relayed bytes not written');
+    }
   }
 
-  private async write(admission: Admission, disconnectedAt: Date | null | undefined) {
-    const now = this.clock.now();
-    this.lastWrite.set(admission.sessionRef, now.getTime());
-    const seen =
-      disconnectedAt === undefined ? { lastSeenAt: now } : { lastSeenAt: now, disconnectedAt };
+  private async write(admission: Admission, disconnectedAt: Date | null) {
     await this.storage
       .forTenant(admission.tenantId)
-      .sessions.touchEndUser(admission.sessionRef, seen);
+      .sessions.touchEndUser(admission.sessionRef, {
+        lastSeenAt: this.clock.now(),
+        disconnectedAt,
+      });
   }
 }

@@ -120,6 +120,8 @@ export interface SupportSessionRepository {
     ref: string,
     seen: { readonly lastSeenAt: Date; readonly disconnectedAt?: Date | null },
   ): Promise<void>;
+  /** Notes that the end users of sessions `refs` were still there at `at`, in one write. */
+  markEndUsersSeen(refs: readonly string[], at: Date): Promise<void>;
   setEndUserName(ref: string, name: string): Promise<void>;
   /** Adds to the relayed byte count. */
   addRelayedBytes(ref: string, bytes: number): Promise<void>;

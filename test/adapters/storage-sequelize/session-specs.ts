@@ -108,6 +108,22 @@ export function sessionSpecs(context: SuiteContext): void {
       expect(await context.storage.sessionLocator.byGuid("' OR 1=1 --")).to.equal(undefined);
     });
 
+    it('marks many end users seen in one call, and only those of its tenant', async () => {
+      const long = new Date(Date.now() - 3_600_000);
+      const made = await Promise.all([1, 2, 3].map(() => make({ endUserLastSeenAt: long })));
+      const other = await context.storage.tenants.create(`other ${randomUUID()}`);
+      const now = new Date();
+      const refs = [made[0]!.ref, made[1]!.ref];
+      await context.storage.forTenant(other.id).sessions.markEndUsersSeen(refs, now);
+      expect((await repo().findByRef(made[0]!.ref))?.endUserLastSeenAt).to.deep.equal(long);
+      await repo().markEndUsersSeen(refs, now);
+      const seenAt = async (i: number) => (await repo().findByRef(made[i]!.ref))?.endUserLastSeenAt;
+      expect(await seenAt(0)).to.deep.equal(now);
+      expect(await seenAt(1)).to.deep.equal(now);
+      expect(await seenAt(2)).to.deep.equal(long);
+      await repo().markEndUsersSeen([], now);
+    });
+
     it('lists only what the filter lets a member see, and the queue without owners', async () => {
       const member = randomUUID();
       const group = randomUUID();
