@@ -4,6 +4,13 @@ import type { TenantId } from './storage-contract.js';
 export type PermissionId = string;
 
 /**
+ * What a permission id looks like, everywhere one is checked (manifests, the group matrix, the
+ * gateway, the end user's side): lower-case words of letters, digits and hyphens, joined by
+ * dots, at most 100 characters. One pattern, so no side refuses a name another accepted.
+ */
+export const PERMISSION_ID_PATTERN = /^(?=.{1,100}$)[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
+
+/**
  * The first of the two yeses every action beyond chat needs: the technician group's
  * permission matrix, as administrators set it (the second, the end user's consent, is the
  * Consent contract). Promises: answers follow the matrix with inheritance down the tree and

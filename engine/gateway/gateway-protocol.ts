@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PARTICIPANT_ID_PATTERN } from '../../sdk/crypto/participant-certificate.js';
 import { fromBase64 } from '../../sdk/crypto/bytes.js';
+import { PERMISSION_ID_PATTERN } from '../contracts/permission-contract.js';
 
 /** The close codes of docs/protocol.md ("Close codes"), by name. */
 export const CLOSE = {
@@ -27,10 +28,7 @@ export const CERTIFICATE_LIFETIME_MS = 12 * 60 * 60 * 1000;
 const id = z.string().regex(PARTICIPANT_ID_PATTERN);
 const secret = z.string().min(1).max(4096);
 const boxKey = z.string().refine((text) => fromBase64(text, 32) !== undefined);
-const permission = z
-  .string()
-  .max(100)
-  .regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/);
+const permission = z.string().regex(PERMISSION_ID_PATTERN);
 
 const credentials = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('technician'), token: secret }),

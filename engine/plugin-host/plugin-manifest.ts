@@ -7,10 +7,11 @@ import {
 } from '../contracts/plugin-contract.js';
 import { TetherError } from '../errors.js';
 import { PLUGIN_CONTRACT_TOKENS } from '../contracts/plugin-contract-tokens.js';
+import { PERMISSION_ID_PATTERN } from '../contracts/permission-contract.js';
 
 const PLUGIN_CONTRACT_NAMES = Object.keys(PLUGIN_CONTRACT_TOKENS) as [PluginContractName];
 const NAME = PLUGIN_NAME_PATTERN;
-const ID = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
+const ID = PERMISSION_ID_PATTERN;
 
 const version = z.string().refine((value) => semver.valid(value) !== null, {
   error: 'expected a semver version such as 1.2.3',

@@ -81,11 +81,9 @@ export class PresenceWriter {
   }
 
   private async write(admission: Admission, disconnectedAt: Date | null) {
-    await this.storage
-      .forTenant(admission.tenantId)
-      .sessions.touchEndUser(admission.sessionRef, {
-        lastSeenAt: this.clock.now(),
-        disconnectedAt,
-      });
+    await this.storage.forTenant(admission.tenantId).sessions.touchEndUser(admission.sessionRef, {
+      lastSeenAt: this.clock.now(),
+      disconnectedAt,
+    });
   }
 }

@@ -21,9 +21,9 @@ import {
 import type { SessionService } from './session-service.js';
 import { auditSession, type SessionsDeps } from './sessions-deps.js';
 import { PresenceWriter } from './presence-writer.js';
+import { PERMISSION_ID_PATTERN } from '../contracts/permission-contract.js';
 
 const GUID = /^[0-9a-f]{32}$/;
-const PERMISSION = /^[a-z0-9][a-z0-9.:_-]{0,99}$/;
 const SINGLE_PROMPT = 'single-prompt';
 
 /**
@@ -99,7 +99,7 @@ export class SessionGateway implements SessionGatewayPort {
   }
 
   async report(admission: Admission, event: ConsentReportEvent, permission: string) {
-    if (admission.role !== 'end-user' || !PERMISSION.test(permission)) return;
+    if (admission.role !== 'end-user' || !PERMISSION_ID_PATTERN.test(permission)) return;
     const { tenantId, sessionRef } = admission;
     const repo = this.deps.storage.forTenant(tenantId).sessions;
     const decision = DECISIONS[event];

@@ -1,3 +1,4 @@
+import { PERMISSION_ID_PATTERN } from '../../engine/contracts/permission-contract.js';
 import { nodeAsyncCryptoBackend } from '../../sdk/crypto/node-crypto-backend.js';
 import { ChatChannel } from '../../sdk/session/chat-channel.js';
 import { EndUserConsent, type ConsentQuestion } from '../../sdk/session/end-user-consent.js';
@@ -9,6 +10,7 @@ import {
 } from '../../sdk/session/session-client.js';
 import type { AppletCommand, AppletTerminal } from './applet-terminal.js';
 import type { JoinedSession } from './join-session.js';
+import { printable } from './printable.js';
 import { systemInformation } from './system-information.js';
 
 /** The channel and permission of the one action the applet performs: system information. */
@@ -16,6 +18,7 @@ export const SYSTEM_INFORMATION = 'system-information';
 
 const HELP = [
   'Type a line to chat with your technician.',
+  '/allow, /deny      answer the question on screen',
   '/grants            what you have allowed',
   '/revoke PERMISSION withdraw a permission',
   '/sas               the code to compare with your technician',
@@ -94,15 +97,17 @@ export class AppletSession {
       terminal.print(`session ${state}${reason ? ` (${reason})` : ''}`);
     });
     client.on('reconnecting', ({ delayMs }) => terminal.print(`reconnecting in ${delayMs} ms`));
-    this.chat.on('message', (message) => terminal.print(`[technician] ${message.text}`));
+    this.chat.on('message', (message) => {
+      terminal.print(`[technician] ${printable(message.text)}`);
+    });
     this.chat.on('typing', ({ typing }) => typing && terminal.print('technician is typing'));
     client.onChannel(SYSTEM_INFORMATION, (body, from) => void this.systemInformation(body, from));
   }
 
   private async askConsent(question: ConsentQuestion): Promise<boolean> {
+    const said = printable(question.prompt, 200);
     const yes = await this.terminal.ask(
-      `${nameOf(question.technician)} asks for ${question.permission}: "${question.prompt}".` +
-        ' Allow?',
+      `${nameOf(question.technician)} says: "${said}"\n? and asks for: ${question.permission}`,
     );
     this.terminal.print(`${yes ? 'granted' : 'denied'} ${question.permission}`);
     return yes;
@@ -134,6 +139,9 @@ export class AppletSession {
         this.terminal.print('ending the session');
         return this.client.end();
       case 'revoke':
+        if (!PERMISSION_ID_PATTERN.test(command.permission)) {
+          return this.terminal.print(`${printable(command.permission, 100)} is no permission`);
+        }
         void this.consent.revoke(command.permission);
         return this.terminal.print(`revoked ${command.permission}`);
       case 'grants':

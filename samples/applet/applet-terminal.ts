@@ -52,9 +52,14 @@ export class AppletTerminal {
     this.output.write(`${line}\n`);
   }
 
-  /** Asks a yes/no question; no answer within two minutes, or the input ending, is no. */
+  /**
+   * Asks a yes/no question, answered by typing `/allow` or `/deny` (a plain line stays chat, so
+   * a "yes" meant for the technician never grants anything); no answer within two minutes, or
+   * the input ending, is no.
+   */
   ask(question: string): Promise<boolean> {
-    this.print(`? ${question} [y/n]`);
+    this.print(`? ${question}`);
+    this.print('? type /allow or /deny');
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.answer(entry, false), QUESTION_TIMEOUT_MS);
       const entry: Question = { resolve, timer };
@@ -71,15 +76,12 @@ export class AppletTerminal {
   private take(line: string): void {
     if (line === '') return;
     const open = this.questions[0];
-    if (open) return this.answerLine(open, line);
-    this.commandHandler(parseCommand(line));
-  }
-
-  private answerLine(question: Question, line: string): void {
     const word = line.toLowerCase();
-    if (word === 'y' || word === 'yes') return this.answer(question, true);
-    if (word === 'n' || word === 'no') return this.answer(question, false);
-    this.print('? please answer y or n');
+    if (word === '/allow' || word === '/deny') {
+      if (!open) return this.print('there is no question to answer');
+      return this.answer(open, word === '/allow');
+    }
+    this.commandHandler(parseCommand(line));
   }
 
   private answer(question: Question, yes: boolean): void {

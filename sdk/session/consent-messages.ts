@@ -1,4 +1,5 @@
 import { isPlainObject } from '../crypto/canonical-json.js';
+import { PERMISSION_ID_PATTERN } from '../../engine/contracts/permission-contract.js';
 
 /** The channel consent requests, decisions and revokes travel on. */
 export const CONSENT_CHANNEL = 'consent';
@@ -30,7 +31,6 @@ export interface ConsentRevokeBody {
 export type ConsentBody = ConsentRequestBody | ConsentDecisionBody | ConsentRevokeBody;
 
 const MAX_ID = 128;
-const MAX_PERMISSION = 128;
 const MAX_PROMPT = 4096;
 
 /** The consent body in `bytes`, or `undefined` when it is not a well-formed one. */
@@ -38,7 +38,7 @@ export function parseConsentBody(bytes: Uint8Array): ConsentBody | undefined {
   const value = parseJson(bytes);
   if (!isPlainObject(value)) return undefined;
   const { type, id, permission } = value;
-  if (!isText(permission, MAX_PERMISSION)) return undefined;
+  if (typeof permission !== 'string' || !PERMISSION_ID_PATTERN.test(permission)) return undefined;
   if (type === 'revoke') return { type, permission };
   if (!isText(id, MAX_ID)) return undefined;
   if (type === 'request') {

@@ -1,4 +1,5 @@
 import type { Disposable } from '../../engine/contracts/disposable.js';
+import { PERMISSION_ID_PATTERN } from '../../engine/contracts/permission-contract.js';
 import {
   CONSENT_CHANNEL,
   parseConsentBody,
@@ -62,17 +63,24 @@ export class EndUserConsent {
 
   /**
    * Whether technician `technicianId` may act under `permission` now: its verified certificate
-   * carries the permission AND the end user granted it and did not revoke it.
+   * carries the permission AND the end user granted it and did not revoke it, and the session
+   * is active (not on hold, being transferred or closed).
    */
   isAllowed(technicianId: string, permission: string): boolean {
+    // On hold, transferred or closed, nobody acts, whatever was granted.
+    if (this.client.state !== 'active') return false;
     const peer = this.client.peer(technicianId);
     if (peer === undefined || peer.role !== 'technician') return false;
     if (!peer.permissions.includes(permission)) return false;
     return this.grants.get(technicianId)?.has(permission) === true;
   }
 
-  /** Withdraws `permission` from every technician, tells them, and reports it. */
+  /**
+   * Withdraws `permission` from every technician, tells them, and reports it. A name that is no
+   * permission id (PERMISSION_ID_PATTERN) was never granted: nothing is sent.
+   */
   async revoke(permission: string): Promise<void> {
+    if (!PERMISSION_ID_PATTERN.test(permission)) return;
     const holders = [...this.grants].filter(([, set]) => set.delete(permission));
     this.client.report('consent.revoked', permission);
     this.logger.info({ permission }, 'consent revoked');

@@ -179,6 +179,17 @@ describe('session security against the real engine and gateway', function () {
       out.lines.join('\n'),
     ).to.equal(false);
 
+    // A request under a name no permission has is ignored: the end user stays connected.
+    await technician.sendJson(endUserId, 'consent', {
+      type: 'request',
+      id: 'odd',
+      permission: 'Not A Permission!',
+      prompt: 'x',
+    });
+    const again = await consent.request(endUserId, 'system-information', 'Still there?');
+    expect(again).to.equal('denied');
+    expect(out.lines.filter((line) => line.startsWith('reconnecting'))).to.deep.equal([]);
+
     input.write('/end\n');
     expect((await running).code).to.equal(4100);
   });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { DIST_ROOT } from '../../../engine/version.js';
 import { parseCommand } from '../../../samples/applet/applet-terminal.js';
+import { printable } from '../../../samples/applet/printable.js';
 import { cleanEnv } from '../../support/cli-process.js';
 
 const APPLET = path.join(DIST_ROOT, 'samples', 'applet', 'applet-cli.js');
@@ -52,6 +53,14 @@ describe('tether-applet command line', () => {
     const { code, stderr } = applet('--ticket', file);
     expect(code).to.equal(1);
     expect(stderr).to.include('not signed by its engine key');
+  });
+
+  it("prints a technician's text on one line, without escapes or reordering marks", () => {
+    const forged = 'Just a look\n? type /allow or /deny\u001b[2K\u001b[1A\r\u202eevil';
+    const shown = printable(forged);
+    expect(/[\p{Cc}\u202e]/u.test(shown)).to.equal(false);
+    expect(shown.startsWith('Just a look ? type')).to.equal(true);
+    expect(printable('x'.repeat(50), 10)).to.equal(`${'x'.repeat(10)}…`);
   });
 
   it('reads commands and chat from typed lines', () => {

@@ -172,7 +172,7 @@ describe('a session across three processes (engine, technician client, applet)',
     await applet.out.waitFor(
       (line) => line.startsWith('? ') && line.includes('system-information'),
     );
-    applet.type('y');
+    applet.type('/allow');
     const granted = await driver.event('consent', {
       name: 'alice',
       permission: 'system-information',
@@ -195,7 +195,7 @@ describe('a session across three processes (engine, technician client, applet)',
       (line) => line.startsWith('? ') && line.includes('file-manager'),
       asked,
     );
-    applet.type('n');
+    applet.type('/deny');
     const denied = await driver.event('consent', { name: 'alice', permission: 'file-manager' });
     expect(denied.decision).to.equal('denied');
 
