@@ -17,6 +17,7 @@ import {
   CLOSE,
   closeText,
   MAX_TEXT_BYTES,
+  MAX_UNSENT_BYTES,
   parseClientMessage,
   type ClientMessage,
 } from './gateway-protocol.js';
@@ -126,8 +127,14 @@ export class GatewayConnection implements RoomMember, QueueSink {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
   }
 
+  /** Sends a relayed frame, or drops it when this recipient has too much unsent already. */
   sendBinary(message: Uint8Array): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(message);
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_UNSENT_BYTES) {
+      this.context.metrics.gatewayDroppedFrames.inc();
+      return;
+    }
+    this.ws.send(message);
   }
 
   learn(participantId: string, nonce: string, certificate: ParticipantCertificate): void {

@@ -22,6 +22,13 @@ export const AUTH_TIMEOUT_MS = 10_000;
 /** The largest text message a client may send. */
 export const MAX_TEXT_BYTES = 64 * 1024;
 
+/**
+ * Bytes a connection may have waiting to be written before the gateway drops further frames for
+ * it: a recipient that reads slower than its peer sends cannot make the engine's memory grow.
+ * The sender's records layer resends what was dropped once acknowledgements stall.
+ */
+export const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
+
 /** How long a certificate the gateway issues stays valid. */
 export const CERTIFICATE_LIFETIME_MS = 12 * 60 * 60 * 1000;
 

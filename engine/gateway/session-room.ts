@@ -80,8 +80,6 @@ export class SessionRoom {
 
   /** Hands a delivered envelope to the recipient here, else to the bus (dropped if nobody). */
   deliver(to: string, envelope: Buffer): void {
-    // TODO(#gateway): no backpressure yet: a recipient that reads slower than its peer sends
-    // lets its socket buffer grow; pausing the sender needs a drain signal across nodes.
     const local = this.ready.get(to);
     if (local) return local.sendBinary(envelope);
     this.bus.publish(directTopic(this.sessionId, to), envelope).catch((error: unknown) => {

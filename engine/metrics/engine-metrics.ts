@@ -54,6 +54,13 @@ export class EngineMetrics {
     registers: [this.registry],
   });
 
+  /** Frames dropped because their recipient had too much unsent already (it reads too slowly). */
+  readonly gatewayDroppedFrames = new Counter({
+    name: 'tether_gateway_dropped_frames_total',
+    help: 'Frames the gateway dropped for a recipient that reads too slowly',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tether_' });
   }

@@ -9,6 +9,9 @@ import { OutboundRecords, type PendingRecord, type WindowLimits } from './outbou
 import type { SessionClientError } from './session-client-error.js';
 import { decodeRecord, encodeControl, encodeData } from './session-record.js';
 
+/** The quiet spell before a retransmission grows to at most 2^5 times the first one. */
+const MAX_RETRANSMIT_DOUBLINGS = 5;
+
 /** Drop reasons the records layer adds to the frame opener's. */
 export type RecordDropReason = 'bad-record' | 'hold-full' | 'stale-key';
 
@@ -54,6 +57,8 @@ export class PeerLink {
   private openChain: Promise<void> = Promise.resolve();
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private retransmitTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Retransmissions in a row without an ACK moving forward; each doubles the next wait. */
+  private quietRounds = 0;
   private readonly inbound = new InboundRecords();
   private readonly outbound: OutboundRecords;
 
@@ -177,7 +182,10 @@ export class PeerLink {
   }
 
   private acknowledged(seq: number): void {
-    if (this.outbound.acknowledge(seq) > 0) this.restartRetransmit();
+    if (this.outbound.acknowledge(seq) > 0) {
+      this.quietRounds = 0;
+      this.restartRetransmit();
+    }
     if (this.outbound.unacknowledged === 0) this.stopRetransmit();
   }
 
@@ -224,13 +232,19 @@ export class PeerLink {
   private restartRetransmit(): void {
     this.stopRetransmit();
     if (this.closed || !this.connected || this.outbound.unacknowledged === 0) return;
-    // A frame lost without a reconnect (dropped as forged, say) is resent after a quiet spell;
-    // the receiver drops what it already has as a duplicate.
-    this.retransmitTimer = setTimeout(() => {
-      this.retransmitTimer = undefined;
-      this.resendAfter(0);
-      this.restartRetransmit();
-    }, this.host.retransmitMs);
+    // A frame lost without a reconnect (dropped as forged, or by a gateway whose recipient read
+    // too slowly) is resent after a quiet spell; the receiver drops what it already has as a
+    // duplicate. The spell doubles while nothing moves, so a slow link is not flooded.
+    const doublings = Math.min(this.quietRounds, MAX_RETRANSMIT_DOUBLINGS);
+    this.retransmitTimer = setTimeout(
+      () => {
+        this.retransmitTimer = undefined;
+        this.quietRounds++;
+        this.resendAfter(0);
+        this.restartRetransmit();
+      },
+      this.host.retransmitMs * 2 ** doublings,
+    );
   }
 
   private stopRetransmit(): void {
