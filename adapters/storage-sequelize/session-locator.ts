@@ -25,19 +25,25 @@ function toLocation(row: Row): SessionLocation {
 export class SequelizeSessionLocator implements SessionLocator {
   constructor(private readonly models: StorageModels) {}
 
+  /** A bound query: a code's hash is as good as the code, and must not reach the debug log. */
   async byJoinCodeHash(codeHash: string): Promise<SessionLocation | undefined> {
     if (!CODE_HASH.test(codeHash)) return undefined;
-    return this.one({ joinCodeHash: codeHash, state: { [Op.ne]: 'closed' } });
+    const where = "join_code_hash = $value AND state <> 'closed'";
+    return this.boundOne(where, codeHash);
   }
 
   /** A bound query, so that the GUID never appears in the SQL the debug log writes. */
   async byGuid(guid: string): Promise<SessionLocation | undefined> {
     if (!GUID.test(guid)) return undefined;
+    return this.boundOne('guid = $value', guid);
+  }
+
+  private boundOne(where: string, value: string): Promise<SessionLocation | undefined> {
     const sequelize = this.models.supportSessions.sequelize as Sequelize;
     return guarded('session location', async () => {
       const rows = await sequelize.query<{ tenant_id: string; ref: string }>(
-        'SELECT tenant_id, ref FROM support_sessions WHERE guid = $guid',
-        { bind: { guid }, type: QueryTypes.SELECT },
+        `SELECT tenant_id, ref FROM support_sessions WHERE ${where}`,
+        { bind: { value }, type: QueryTypes.SELECT },
       );
       const row = rows[0];
       return row ? { tenantId: row.tenant_id as TenantId, ref: row.ref } : undefined;
@@ -73,17 +79,6 @@ export class SequelizeSessionLocator implements SessionLocator {
       },
       limit,
     );
-  }
-
-  private one(where: Record<string, unknown>): Promise<SessionLocation | undefined> {
-    return guarded('session location', async () => {
-      const row = await this.models.supportSessions.findOne({
-        attributes: ['tenantId', 'ref'],
-        where,
-        ...UNGUARDED,
-      });
-      return row ? toLocation(row) : undefined;
-    });
   }
 
   private many(where: Record<string, unknown>, limit: number) {

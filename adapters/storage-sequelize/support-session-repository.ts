@@ -1,4 +1,5 @@
 import { Op, type Transaction, type WhereOptions } from 'sequelize';
+import { TetherError } from '../../engine/errors.js';
 import type { ConsentDecision } from '../../engine/contracts/consent-contract.js';
 import type { SupportSessionState } from '../../engine/contracts/sessions-contract.js';
 import type {
@@ -19,6 +20,8 @@ import { checkText, isUuid } from './text-checks.js';
 
 /** Sessions marked seen by one UPDATE (an IN list stays well within every dialect's limit). */
 const SEEN_BATCH = 500;
+/** Tries of a consent write that lost to another before giving up. */
+const CONSENT_ATTEMPTS = 10;
 
 const QUEUED: readonly SupportSessionState[] = ['waiting', 'transferred'];
 const MAX_QUEUE = 500;
@@ -89,10 +92,6 @@ export class SequelizeSupportSessionRepository
 
   findByRef(ref: string): Promise<SupportSessionRecord | undefined> {
     return this.findOne({ ref });
-  }
-
-  findByGuid(guid: string): Promise<SupportSessionRecord | undefined> {
-    return this.findOne({ guid });
   }
 
   async list(filter: SessionListFilter, page?: PageRequest): Promise<Page<SupportSessionRecord>> {
@@ -201,13 +200,23 @@ export class SequelizeSupportSessionRepository
 
   async recordConsent(ref: string, permission: string, decision: ConsentDecision) {
     checkText('permission', permission, 100);
-    const session = await this.findByRef(ref);
-    if (!session || session.state === 'closed') return false;
-    const consent = JSON.stringify({ ...session.consent, [permission]: decision });
-    return this.updateWhere(
-      { tenantId: this.tenantId, ref, state: { [Op.ne]: 'closed' } },
-      { consent },
-    );
+    // Read, change, and write only if nobody wrote in between; several reports of one single
+    // prompt arrive together, and none may overwrite another.
+    for (let attempt = 0; attempt < CONSENT_ATTEMPTS; attempt++) {
+      const row = await guarded('support session', () =>
+        this.models.supportSessions.findOne({
+          where: { tenantId: this.tenantId, ref, state: { [Op.ne]: 'closed' } },
+          attributes: ['consent'],
+          ...this.options(),
+        }),
+      );
+      if (!row) return false;
+      const before = row.get('consent') as string;
+      const after = JSON.stringify({ ...JSON.parse(before), [permission]: decision });
+      const where = { tenantId: this.tenantId, ref, consent: before, state: { [Op.ne]: 'closed' } };
+      if (await this.updateWhere(where, { consent: after })) return true;
+    }
+    throw new TetherError('TETHER_E_CONFLICT', 'The consent record kept changing; try again');
   }
 
   private async visibleTo(filter: SessionListFilter): Promise<WhereOptions> {

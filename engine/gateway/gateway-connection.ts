@@ -59,6 +59,8 @@ export class GatewayConnection implements RoomMember, QueueSink {
   /** Cleared by each keepalive ping, set by each pong. */
   alive = true;
   private phase: Phase = 'pending';
+  /** The consent reports of this connection, one after the other. */
+  private reporting: Promise<void> | undefined;
   private kind = 'pending';
   private admission: Admission | undefined;
   private room: SessionRoom | undefined;
@@ -179,9 +181,11 @@ export class GatewayConnection implements RoomMember, QueueSink {
     }
     if (this.phase === 'ready' && message.t === 'report' && this.kind === 'end-user') {
       const { event, permission } = message;
-      return void this.call('report', (port, admission) =>
-        port.report(admission, event, permission),
-      );
+      // Reports are recorded in the order the end user's side sent them.
+      const record = () =>
+        this.call('report', (port, admission) => port.report(admission, event, permission));
+      this.reporting = (this.reporting ?? Promise.resolve()).then(record);
+      return;
     }
     this.close(CLOSE.badMessage, `unexpected ${message.t}`);
   }

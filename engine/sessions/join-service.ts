@@ -14,6 +14,9 @@ import type { SessionService } from './session-service.js';
 import { auditSession, gatewayUrlOf, type SessionsDeps } from './sessions-deps.js';
 import type { JoinedSession } from '../../sdk/session/joined-session.js';
 
+/** How long a downloaded applet ticket may be used to (re)connect: twelve hours. */
+const TICKET_LIFETIME_MS = 12 * 60 * 60 * 1000;
+
 const CODE = /^\d{6}$/;
 const WRONG_CODES_PER_WINDOW = 10;
 const ARRIVALS_PER_WINDOW = 20;
@@ -58,16 +61,21 @@ export class JoinService {
     return this.seatEndUser(where.tenantId, session, name, ip, 'code');
   }
 
-  /** The applet download: the same join, signed as a ticket for the applet to pin. */
+  /**
+   * The applet download: the same join, signed as a ticket for the applet to pin. The ticket is
+   * good for as long as a participant certificate, so the applet can start again from it after a
+   * reboot; the session itself still closes when its end user stays away past the grace period.
+   */
   async joinApplet(code: string, name: string | undefined, ip: string): Promise<AppletTicketFile> {
     const joined = await this.join(code, name, ip);
+    const expiresAt = new Date(this.deps.clock.nowMs() + TICKET_LIFETIME_MS).toISOString();
     return this.deps.signingKey.signTicket({
       server: this.deps.settings.publicUrl(),
       sessionId: joined.sessionId,
       participantId: joined.participantId,
       secret: joined.secret,
       engineKey: joined.engineKey,
-      expiresAt: joined.expiresAt,
+      expiresAt,
     });
   }
 

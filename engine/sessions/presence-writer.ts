@@ -36,9 +36,7 @@ export class PresenceWriter {
 
   countBytes(admission: Admission, bytes: number): void {
     if (!Number.isSafeInteger(bytes) || bytes <= 0) return;
-    const entry = this.bytes.get(admission.sessionRef);
-    if (entry) entry.count += bytes;
-    else this.bytes.set(admission.sessionRef, { tenantId: admission.tenantId, count: bytes });
+    this.addBytes(admission.sessionRef, admission.tenantId, bytes);
   }
 
   /** Writes out the keepalives and byte counts gathered since the last flush. */
@@ -76,8 +74,16 @@ export class PresenceWriter {
         }
       });
     } catch (error) {
+      // Kept for the next flush rather than lost.
+      for (const [ref, { tenantId, count }] of pending) this.addBytes(ref, tenantId, count);
       this.logger.warn({ err: error, sessions: pending.length }, 'relayed bytes not written');
     }
+  }
+
+  private addBytes(ref: string, tenantId: TenantId, count: number): void {
+    const entry = this.bytes.get(ref);
+    if (entry) entry.count += count;
+    else this.bytes.set(ref, { tenantId, count });
   }
 
   private async write(admission: Admission, disconnectedAt: Date | null) {

@@ -46,7 +46,10 @@ export class SessionDirectory implements Sessions, Consent {
   ): Promise<ReadonlyMap<PermissionId, ConsentDecision>> {
     if (!SESSION_REF_PATTERN.test(sessionRef)) return new Map();
     const session = await this.storage.forTenant(tenantId).sessions.findByRef(sessionRef);
-    return new Map(Object.entries(session?.consent ?? {}));
+    const decisions = Object.entries(session?.consent ?? {});
+    // An ended session has no grant left, whatever a report raced with the end.
+    if (session?.state === 'closed') return new Map(decisions.map(([id]) => [id, 'revoked']));
+    return new Map(decisions);
   }
 
   /** What plugins may know of a session. */

@@ -102,8 +102,8 @@ export interface SessionParticipant {
 export interface SupportSessionRepository {
   /** Stores a new session; a clash of ref, GUID or live code hash is TETHER_E_CONFLICT. */
   create(session: NewSupportSession): Promise<SupportSessionRecord>;
+  /** The session with public id `ref` in this tenant, or undefined. */
   findByRef(ref: string): Promise<SupportSessionRecord | undefined>;
-  findByGuid(guid: string): Promise<SupportSessionRecord | undefined>;
   /** Sessions the filter lets the member see, by ref. */
   list(filter: SessionListFilter, page?: PageRequest): Promise<Page<SupportSessionRecord>>;
   /** Waiting or transferred sessions without an owner in the queues of `groupIds`, oldest first. */
@@ -122,6 +122,7 @@ export interface SupportSessionRepository {
   ): Promise<void>;
   /** Notes that the end users of sessions `refs` were still there at `at`, in one write. */
   markEndUsersSeen(refs: readonly string[], at: Date): Promise<void>;
+  /** Sets the name the end user gave (checked for length and control characters). */
   setEndUserName(ref: string, name: string): Promise<void>;
   /** Adds to the relayed byte count. */
   addRelayedBytes(ref: string, bytes: number): Promise<void>;
@@ -130,7 +131,9 @@ export interface SupportSessionRepository {
 
   /** Adds a participant, or gives an existing one of the same id its place back. */
   putParticipant(participant: Omit<SessionParticipant, 'joinedAt' | 'leftAt'>): Promise<void>;
+  /** One participant of session `ref`, or undefined. */
   findParticipant(ref: string, participantId: string): Promise<SessionParticipant | undefined>;
+  /** Every participant session `ref` has had, those who left included. */
   participants(ref: string): Promise<readonly SessionParticipant[]>;
   /** Marks the first connection; true only the first time. */
   markJoined(ref: string, participantId: string, at: Date): Promise<boolean>;
@@ -153,8 +156,9 @@ export interface SessionLocation {
  * and ref, or the tenant of a group), never its content.
  */
 export interface SessionLocator {
-  /** The session whose live (unused, unclosed) code has this hash. */
+  /** Where the session whose live (unused, unclosed) code has this hash is, or undefined. */
   byJoinCodeHash(codeHash: string): Promise<SessionLocation | undefined>;
+  /** Where the session with this GUID is, or undefined. */
   byGuid(guid: string): Promise<SessionLocation | undefined>;
   /** The tenant a technician group belongs to. */
   tenantOfGroup(groupId: string): Promise<TenantId | undefined>;

@@ -27,14 +27,12 @@ export function sessionSpecs(context: SuiteContext): void {
       otherTenantId = (await context.storage.tenants.create(uniqueName('sessions-b'))).id;
     });
 
-    it('stores a waiting session and finds it by ref and GUID in its tenant only', async () => {
+    it('stores a waiting session and finds it by ref in its tenant only', async () => {
       const made = await make({ endUserName: 'Dana', groupId: randomUUID() });
       expect(made).to.include({ state: 'waiting', relayedBytes: 0, hasLiveCode: false });
       expect(await repo().findByRef(made.ref)).to.deep.equal(made);
-      expect(await repo().findByGuid(made.guid)).to.deep.equal(made);
       const other = context.storage.forTenant(otherTenantId).sessions;
       expect(await other.findByRef(made.ref)).to.equal(undefined);
-      expect(await other.findByGuid(made.guid)).to.equal(undefined);
       const changed = await other.changeState(made.ref, {
         expected: { states: ['waiting'] },
         patch: { state: 'closed', updatedAt: new Date() },
