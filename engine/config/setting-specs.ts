@@ -41,10 +41,13 @@ const origins = list.refine((values) => values.every(isOrigin), {
   error: 'expected a comma-separated list of origins such as https://console.example.com',
 });
 
+/** A whole web origin; plain http only for a page on this machine (a developer's). */
 function isOrigin(value: string): boolean {
   try {
     const url = new URL(value);
-    return /^https?:$/.test(url.protocol) && url.origin === value.toLowerCase();
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    const scheme = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
+    return scheme && url.origin === value.toLowerCase();
   } catch {
     return false;
   }

@@ -41,9 +41,12 @@ describe('gateway settings', () => {
       'https://a.example.test/path',
       'a.example.test',
       '*',
+      'http://console.example.test',
     ]) {
       expect(configError({ gatewayOrigins: bad }), bad).to.match(/gatewayOrigins/);
     }
+    const local = loadSettings({ flags: { gatewayOrigins: 'http://localhost:5173' }, env: {} });
+    expect(local.gatewayOrigins).to.deep.equal(['http://localhost:5173']);
   });
 });
 
