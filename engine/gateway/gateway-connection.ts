@@ -38,6 +38,8 @@ export interface GatewayContext {
   readonly authTimeoutMs: number;
   /** How long a joining connection collects `present` answers before `ready`. */
   readonly peerWaitMs: number;
+  /** How often a signed-in connection's sign-in is checked again. */
+  readonly recheckMs: number;
   /** Called once when the connection is over, whoever ended it. */
   readonly finished: (connection: GatewayConnection) => void;
 }
@@ -61,6 +63,9 @@ export class GatewayConnection implements RoomMember, QueueSink {
   private phase: Phase = 'pending';
   /** The consent reports of this connection, one after the other. */
   private reporting: Promise<void> | undefined;
+  /** Technicians and watchers: asks again whether the sign-in still holds (signed out, ...). */
+  private recheck: (() => Promise<unknown>) | undefined;
+  private recheckAt = 0;
   private kind = 'pending';
   private admission: Admission | undefined;
   private room: SessionRoom | undefined;
@@ -213,6 +218,7 @@ export class GatewayConnection implements RoomMember, QueueSink {
       if (!admission || this.isClosed) return;
       if (admission.sessionId !== room.sessionId)
         return this.close(CLOSE.notAdmitted, 'not-admitted');
+      if (admission.role === 'technician') this.checkAgainLater(() => this.admit(message));
       await this.join(admission, message.boxKey);
     } catch (error) {
       this.fail(error);
@@ -296,6 +302,7 @@ export class GatewayConnection implements RoomMember, QueueSink {
       if (this.isClosed) return;
       this.phase = 'watching';
       this.setKind('watcher');
+      this.checkAgainLater(() => this.context.port().watchQueues(token, this.clientIp));
       this.watched = watch.groupIds.map((groupId) => queueTopic(watch.tenantId, groupId));
       await this.context.watchers.add(this, this.watched);
       if (this.isClosed) return;
@@ -326,8 +333,28 @@ export class GatewayConnection implements RoomMember, QueueSink {
     }
   }
 
+  private checkAgainLater(recheck: () => Promise<unknown>): void {
+    this.recheck = recheck;
+    this.recheckAt = Date.now() + this.context.recheckMs;
+  }
+
+  /** A signed-out, locked or disabled technician loses the connection at the next check. */
+  private recheckIfDue(): void {
+    const recheck = this.recheck;
+    if (!recheck || Date.now() < this.recheckAt) return;
+    this.recheckAt = Date.now() + this.context.recheckMs;
+    recheck().then(
+      (still) => still === undefined && this.close(CLOSE.notAdmitted, 'signed-out'),
+      (error: unknown) =>
+        isTetherError(error, 'TETHER_E_NOT_ADMITTED')
+          ? this.close(CLOSE.notAdmitted, 'signed-out')
+          : this.logError(error, 'sign-in check failed'),
+    );
+  }
+
   private onPong(): void {
     this.alive = true;
+    this.recheckIfDue();
     if (this.phase !== 'ready') return;
     void this.call('seen', (port, admission) => port.seen(admission));
   }

@@ -43,9 +43,15 @@ export interface GatewayOptions {
   readonly authTimeoutMs?: number;
   /** Time a joining connection waits for peers to answer before `ready`; 50 ms by default. */
   readonly peerWaitMs?: number;
+  /**
+   * How often a technician's or queue watcher's sign-in is checked again (at the next keepalive
+   * answer after this long): five minutes unless a test says otherwise.
+   */
+  readonly recheckMs?: number;
 }
 
 const STOP_WAIT_MS = 3_000;
+const RECHECK_MS = 5 * 60 * 1000;
 
 /**
  * The WebSocket endpoint `/gateway` (docs/protocol.md, "Gateway connection"): checks the
@@ -86,6 +92,7 @@ export class SessionGateway {
       metrics: options.metrics,
       authTimeoutMs: options.authTimeoutMs ?? AUTH_TIMEOUT_MS,
       peerWaitMs: options.peerWaitMs ?? 50,
+      recheckMs: options.recheckMs ?? RECHECK_MS,
       finished: (connection) => this.connections.delete(connection),
     };
   }

@@ -42,7 +42,7 @@ export interface GatewayHarness {
 
 /** What a test may change about the gateways. */
 export type HarnessOptions = Partial<
-  Pick<GatewayOptions, 'origins' | 'pingSeconds' | 'maxFrameBytes' | 'authTimeoutMs'>
+  Pick<GatewayOptions, 'origins' | 'pingSeconds' | 'maxFrameBytes' | 'authTimeoutMs' | 'recheckMs'>
 > & { readonly nodes?: number; readonly logger?: Logger };
 
 /** Starts `nodes` gateways (1 by default) on real TLS servers with self-signed certificates. */
@@ -110,6 +110,7 @@ async function startNode(parts: {
     maxFrameBytes: options.maxFrameBytes ?? 1024 * 1024 + 256,
     clientIp: (request) => request.socket.remoteAddress ?? '',
     authTimeoutMs: options.authTimeoutMs,
+    recheckMs: options.recheckMs,
     peerWaitMs: 30,
   });
   gateway.start();

@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { endUserAuth, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+import {
+  endUserAuth,
+  startGatewayHarness,
+  technicianAuth,
+  type GatewayHarness,
+} from './gateway-harness.js';
 
 const SESSION = 'keepalive-session-1';
 
@@ -41,5 +46,42 @@ describe('gateway keepalive', () => {
     expect(harness.port.count('seen')).to.equal(0);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(harness.port.count('disconnected', 'eu-1')).to.equal(1);
+  });
+});
+
+describe('gateway sign-in checks', () => {
+  let harness: GatewayHarness;
+
+  beforeEach(async () => {
+    harness = await startGatewayHarness({ pingSeconds: 0.2, recheckMs: 300 });
+    harness.port.addSession(SESSION);
+    harness.port.addEndUser(SESSION, 'eu-1', 'secret');
+    harness.port.addTechnician(SESSION, 'tech-1', 'token');
+    harness.port.addWatcher('watch-token', ['group-1']);
+  });
+
+  afterEach(() => harness.stop());
+
+  it('closes a technician 4003 once its sign-in no longer holds, not the end user', async () => {
+    const user = await harness.connect();
+    user.send(endUserAuth(SESSION, 'eu-1', 'secret'));
+    await user.next('ready');
+    const tech = await harness.connect();
+    tech.send(technicianAuth(SESSION, 'token'));
+    await tech.next('ready');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(tech.ws.readyState, 'a valid sign-in stays').to.equal(tech.ws.OPEN);
+
+    harness.port.revoke('token');
+    expect((await tech.closedWithin(3_000)).code).to.equal(4003);
+    expect(user.ws.readyState).to.equal(user.ws.OPEN);
+  });
+
+  it('closes a queue watcher 4003 once its sign-in no longer holds', async () => {
+    const watcher = await harness.connect();
+    watcher.send({ t: 'watch', v: 1, token: 'watch-token' });
+    await watcher.next('watching');
+    harness.port.revoke('watch-token');
+    expect((await watcher.closedWithin(3_000)).code).to.equal(4003);
   });
 });

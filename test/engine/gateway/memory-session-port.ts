@@ -71,6 +71,15 @@ export class MemorySessionPort implements SessionGatewayPort {
     this.watchers.set(token, groupIds);
   }
 
+  /** The credential `secret` stops working, as a sign-out or a disabled member does. */
+  revoke(secret: string): void {
+    for (const { participants } of this.sessions.values()) {
+      const index = participants.findIndex((participant) => participant.secret === secret);
+      if (index !== -1) participants.splice(index, 1);
+    }
+    this.watchers.delete(secret);
+  }
+
   /** Publishes a control message for the session, as the sessions service would. */
   async control(sessionId: string, message: SessionControlMessage): Promise<void> {
     if (message.t === 'state') this.session(sessionId).state = message.state;
