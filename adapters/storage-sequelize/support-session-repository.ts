@@ -1,4 +1,4 @@
-import { Op, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
 import { TetherError } from '../../engine/errors.js';
 import type { ConsentDecision } from '../../engine/contracts/consent-contract.js';
 import type { SupportSessionState } from '../../engine/contracts/sessions-contract.js';
@@ -20,6 +20,8 @@ import { checkText, isUuid } from './text-checks.js';
 
 /** Sessions marked seen by one UPDATE (an IN list stays well within every dialect's limit). */
 const SEEN_BATCH = 500;
+/** Sessions whose byte counts one UPDATE adds (two bound values each). */
+const BYTES_BATCH = 200;
 /** Tries of a consent write that lost to another before giving up. */
 const CONSENT_ATTEMPTS = 10;
 
@@ -196,6 +198,29 @@ export class SequelizeSupportSessionRepository
         ...this.options(),
       }),
     );
+  }
+
+  async addRelayedBytesMany(counts: ReadonlyMap<string, number>): Promise<void> {
+    const entries = [...counts].filter(([, bytes]) => Number.isSafeInteger(bytes) && bytes > 0);
+    for (let start = 0; start < entries.length; start += BYTES_BATCH) {
+      await this.addBatch(entries.slice(start, start + BYTES_BATCH));
+    }
+  }
+
+  /** One UPDATE for many sessions, every value bound (CASE is plain SQL in every dialect). */
+  private addBatch(batch: ReadonlyArray<readonly [string, number]>): Promise<unknown> {
+    const bind: Record<string, string | number> = { tenant: this.tenantId };
+    const cases = batch.map(([ref, bytes], i) => {
+      bind[`r${i}`] = ref;
+      bind[`n${i}`] = bytes;
+      return `WHEN $r${i} THEN CAST($n${i} AS BIGINT)`;
+    });
+    const refs = batch.map((_, i) => `$r${i}`).join(', ');
+    const sql =
+      `UPDATE support_sessions SET relayed_bytes = relayed_bytes + CASE ref ${cases.join(' ')} ` +
+      `ELSE 0 END WHERE tenant_id = $tenant AND ref IN (${refs})`;
+    const sequelize = this.models.supportSessions.sequelize as Sequelize;
+    return guarded('support session', () => sequelize.query(sql, { bind, ...this.options() }));
   }
 
   async recordConsent(ref: string, permission: string, decision: ConsentDecision) {

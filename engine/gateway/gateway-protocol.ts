@@ -25,9 +25,10 @@ export const MAX_TEXT_BYTES = 64 * 1024;
 /**
  * Bytes a connection may have waiting to be written before the gateway drops further frames for
  * it: a recipient that reads slower than its peer sends cannot make the engine's memory grow.
- * The sender's records layer resends what was dropped once acknowledgements stall.
+ * It is twice a session client's send window (16 MiB per peer), so a client that keeps to its
+ * window never loses a frame here; the records layer resends what was dropped otherwise.
  */
-export const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
+export const MAX_UNSENT_BYTES = 32 * 1024 * 1024;
 
 /** How long a certificate the gateway issues stays valid. */
 export const CERTIFICATE_LIFETIME_MS = 12 * 60 * 60 * 1000;

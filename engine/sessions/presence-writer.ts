@@ -7,7 +7,7 @@ import type { Admission } from './session-port.js';
  * Writes the end user's presence (last seen, disconnected) and the relayed byte counts without
  * a database write per keepalive or per frame: connecting and leaving are written at once;
  * keepalives and bytes are gathered in memory and written out by `flush` (the sweeper's, every
- * few seconds), the keepalives of a tenant in one UPDATE and the byte counts in one transaction.
+ * few seconds), a tenant's keepalives in one UPDATE and its byte counts in a few.
  */
 export class PresenceWriter {
   private readonly seenRefs = new Map<TenantId, Set<string>>();
@@ -66,17 +66,19 @@ export class PresenceWriter {
   private async flushBytes(): Promise<void> {
     const pending = [...this.bytes.entries()];
     this.bytes.clear();
-    if (pending.length === 0) return;
-    try {
-      await this.storage.transaction(async (unit) => {
-        for (const [ref, { tenantId, count }] of pending) {
-          await unit.forTenant(tenantId).sessions.addRelayedBytes(ref, count);
-        }
-      });
-    } catch (error) {
-      // Kept for the next flush rather than lost.
-      for (const [ref, { tenantId, count }] of pending) this.addBytes(ref, tenantId, count);
-      this.logger.warn({ err: error, sessions: pending.length }, 'relayed bytes not written');
+    const byTenant = new Map<TenantId, Map<string, number>>();
+    for (const [ref, { tenantId, count }] of pending) {
+      const counts = byTenant.get(tenantId) ?? new Map<string, number>();
+      byTenant.set(tenantId, counts.set(ref, count));
+    }
+    for (const [tenantId, counts] of byTenant) {
+      try {
+        await this.storage.forTenant(tenantId).sessions.addRelayedBytesMany(counts);
+      } catch (error) {
+        // Kept for the next flush rather than lost.
+        for (const [ref, count] of counts) this.addBytes(ref, tenantId, count);
+        this.logger.warn({ err: error, sessions: counts.size }, 'relayed bytes not written');
+      }
     }
   }
 

@@ -126,6 +126,8 @@ export interface SupportSessionRepository {
   setEndUserName(ref: string, name: string): Promise<void>;
   /** Adds to the relayed byte count. */
   addRelayedBytes(ref: string, bytes: number): Promise<void>;
+  /** Adds to the relayed byte counts of many sessions (ref → bytes) in a few statements. */
+  addRelayedBytesMany(counts: ReadonlyMap<string, number>): Promise<void>;
   /** Records one consent decision unless the session is closed; true when recorded. */
   recordConsent(ref: string, permission: string, decision: ConsentDecision): Promise<boolean>;
 

@@ -162,6 +162,21 @@ export function sessionSpecs(context: SuiteContext): void {
       expect(await other.participants(made.ref)).to.deep.equal([]);
     });
 
+    it('adds the relayed bytes of many sessions at once, in its tenant only', async () => {
+      const made = await Promise.all(Array.from({ length: 205 }, () => make()));
+      const counts = new Map(made.map((session, i) => [session.ref, i + 1]));
+      counts.set("x' OR 1=1 --", 99);
+      await context.storage.forTenant(otherTenantId).sessions.addRelayedBytesMany(counts);
+      expect((await repo().findByRef(made[0]!.ref))?.relayedBytes).to.equal(0);
+      await repo().addRelayedBytesMany(counts);
+      await repo().addRelayedBytesMany(new Map([[made[204]!.ref, 2 ** 40]]));
+      const bytes = async (i: number) => (await repo().findByRef(made[i]!.ref))?.relayedBytes;
+      expect(await bytes(0)).to.equal(1);
+      expect(await bytes(199)).to.equal(200);
+      expect(await bytes(204)).to.equal(205 + 2 ** 40);
+      await repo().addRelayedBytesMany(new Map());
+    });
+
     it('records consent until the session closes, and adds relayed bytes', async () => {
       const made = await make();
       expect(await repo().recordConsent(made.ref, 'remote-control', 'granted')).to.equal(true);
