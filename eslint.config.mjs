@@ -66,10 +66,15 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { 'import-x': importX },
     settings: {
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['./tsconfig.json', './tsconfig.web.json'],
+          noWarnOnMultipleProjects: true,
+        }),
+      ],
     },
     rules: {
       'import-x/no-restricted-paths': ['error', { zones: layeringZones }],
@@ -83,12 +88,18 @@ export default tseslint.config(
     },
   },
   {
-    files: ['engine/**/*.ts', 'plugins/**/*.ts', 'adapters/**/*.ts', 'sdk/**/*.ts'],
+    files: [
+      'engine/**/*.ts',
+      'plugins/**/*.ts',
+      'adapters/**/*.ts',
+      'sdk/**/*.ts',
+      'plugins/**/*.tsx',
+    ],
     ignores: ['engine/cli/**'],
     rules: { 'no-console': 'error' },
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     ignores: ['adapters/storage-sequelize/**'],
     rules: {
       'no-restricted-imports': [

@@ -33,6 +33,8 @@ import type { SessionGatewayPort } from './sessions/session-port.js';
 import type { SessionSigningKey } from './sessions/session-signing-key.js';
 import { startSessions, type StartedSessions } from './sessions/start-sessions.js';
 import { DIST_ROOT, ENGINE_VERSION } from './version.js';
+import { PluginPanels } from './web/plugin-panels.js';
+import { WebFiles } from './web/web-files.js';
 
 /** How an engine is put together besides its settings. */
 export interface EngineOptions {
@@ -120,9 +122,11 @@ export class Engine {
     });
     for (const item of this.sessions.disposables) this.resources.add(item);
     await this.startPlugins(api, metrics);
+    const web = this.webFiles(api);
 
     const tls = await loadTlsIdentity(this.tlsSource(), this.logger);
-    const app = createHttpApp(api, metrics, this.options.logger.child({ name: 'engine:http' }));
+    const httpLogger = this.options.logger.child({ name: 'engine:http' });
+    const app = createHttpApp(api, metrics, httpLogger, web);
     const { server, port } = await listenTls(app, tls, this.settings.host, this.settings.port);
     this.server = server;
     await this.startGateway(server, port, metrics);
@@ -230,6 +234,13 @@ export class Engine {
       const count = this.host.report().filter((status) => status.state === state).length;
       metrics.plugins.set({ state }, count);
     }
+  }
+
+  /** The browser apps and the plugins' panels, with the API route that lists the panels. */
+  private webFiles(api: ApiRegistry): WebFiles {
+    const panels = new PluginPanels(() => this.host?.activePanels() ?? []);
+    this.resources.add(panels.register(api));
+    return new WebFiles(path.join(DIST_ROOT, 'web'), (urlPath) => panels.fileOf(urlPath));
   }
 
   private started(): StartedSessions {

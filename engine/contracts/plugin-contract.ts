@@ -55,6 +55,23 @@ export interface PluginManifest {
   readonly permissions?: readonly PermissionDeclaration[];
   /** Names of the session channels the plugin speaks on. */
   readonly channels?: readonly string[];
+  /** Panels the plugin adds to the technician console and the end user's page. */
+  readonly ui?: PluginUi;
+}
+
+/**
+ * A plugin's browser panels: ES modules inside the plugin's folder, given as paths relative to
+ * it (`ui/technician-panel.js`). The engine serves exactly these files and lists them at
+ * `GET /api/v1/ui/panels`; the console and the join page import each module and mount its
+ * default export (`definePanel` in `sdk/ui`). Neither page knows a feature by name.
+ */
+export interface PluginUi {
+  /** The tab's title, such as `Chat`. */
+  readonly title: string;
+  /** The module the technician console mounts for each session. */
+  readonly technician?: string;
+  /** The module the end user's browser page mounts. */
+  readonly endUser?: string;
 }
 
 /**

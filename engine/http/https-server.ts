@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import type { Logger } from '../contracts/logger-contract.js';
 import type { EngineMetrics } from '../metrics/engine-metrics.js';
+import { CONTENT_SECURITY_POLICY } from '../web/content-security-policy.js';
+import type { WebFiles } from '../web/web-files.js';
 import type { ApiRegistry } from './api-registry.js';
 import { errorMiddleware } from './error-middleware.js';
 import type { TlsIdentity } from './tls-certificate.js';
@@ -14,18 +16,27 @@ function securityHeaders(): Koa.Middleware {
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.set('Cache-Control', 'no-store');
+    ctx.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    ctx.set('X-Frame-Options', 'DENY');
+    ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
     await next();
   };
 }
 
-/** The koa application: headers, metrics, errors, then the API routes. */
-export function createHttpApp(registry: ApiRegistry, metrics: EngineMetrics, logger: Logger) {
+/** The koa application: headers, metrics, errors, the API routes, then the web pages. */
+export function createHttpApp(
+  registry: ApiRegistry,
+  metrics: EngineMetrics,
+  logger: Logger,
+  web?: WebFiles,
+) {
   const app = new Koa({ proxy: false });
   app.silent = true;
   app.use(securityHeaders());
   app.use(metrics.middleware());
   app.use(errorMiddleware(logger));
   app.use(registry.middleware());
+  if (web) app.use(web.middleware());
   return app;
 }
 

@@ -5,6 +5,7 @@ import type {
   ActivationResult,
   PermissionDeclaration,
   PluginManifest,
+  PluginUi,
   TetherPlugin,
 } from '../contracts/plugin-contract.js';
 import { isTetherError, TetherError, type ErrorCode } from '../errors.js';
@@ -25,6 +26,14 @@ export interface PluginStatus {
   readonly location: string;
   readonly state: PluginState;
   readonly error?: { readonly code: ErrorCode; readonly message: string };
+}
+
+/** An active plugin's browser panels and the folder or file it was loaded from. */
+export interface ActivePanels {
+  readonly name: string;
+  readonly location: string;
+  readonly ui: PluginUi;
+  readonly manifest: PluginManifest;
 }
 
 /** What the host needs besides the plugins. */
@@ -67,6 +76,15 @@ export class PluginHost {
   /** The permissions the active plugins declared. */
   activePermissions(): readonly PermissionDeclaration[] {
     return [...this.active.values()].flatMap(({ plugin }) => plugin.manifest.permissions ?? []);
+  }
+
+  /** The browser panels of the active plugins, with where each plugin was loaded from. */
+  activePanels(): readonly ActivePanels[] {
+    return [...this.active.entries()].flatMap(([name, { plugin }]) => {
+      const ui = plugin.manifest.ui;
+      const location = this.statuses.get(name)?.location;
+      return ui && location ? [{ name, location, ui, manifest: plugin.manifest }] : [];
+    });
   }
 
   /** Activates what can be activated; never throws for a plugin's fault. */

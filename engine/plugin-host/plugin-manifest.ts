@@ -27,6 +27,23 @@ const permission = z.strictObject({
   consentPrompt: z.string().min(1).max(500).optional(),
 });
 
+const uiModule = z
+  .string()
+  .max(200)
+  .regex(/^[a-z0-9_-]+(?:\/[a-z0-9_-]+)*\.js$/, {
+    error: 'expected a path inside the plugin folder such as ui/technician-panel.js',
+  });
+
+const ui = z
+  .strictObject({
+    title: z.string().min(1).max(40),
+    technician: uiModule.optional(),
+    endUser: uiModule.optional(),
+  })
+  .refine((value) => value.technician !== undefined || value.endUser !== undefined, {
+    error: 'expected a technician or an endUser module',
+  });
+
 const ManifestSchema = z.strictObject({
   name: z
     .string()
@@ -42,6 +59,7 @@ const ManifestSchema = z.strictObject({
   channels: z
     .array(z.string().regex(ID, { error: 'expected a lower-case channel name' }))
     .optional(),
+  ui: ui.optional(),
 });
 
 /**

@@ -12,7 +12,9 @@ const valid = {
     { id: 'remote-control', title: 'Remote control', consentPrompt: 'Let the technician…' },
   ],
   channels: ['desktop'],
+  ui: { title: 'Remote control', technician: 'ui/technician-panel.js' },
 };
+const ui = (panel: Record<string, unknown>) => ({ ...valid, ui: { title: 'Panel', ...panel } });
 
 function failure(raw: unknown): string {
   try {
@@ -49,6 +51,11 @@ describe('validateManifest', () => {
       'twice',
     ],
     ['a channel name with spaces', { ...valid, channels: ['my channel'] }, 'field channels.0'],
+    ['a ui module outside the plugin', ui({ technician: '../engine/index.js' }), 'ui.technician'],
+    ['a ui module by absolute path', ui({ endUser: '/etc/passwd.js' }), 'ui.endUser'],
+    ['a ui module that is not a script', ui({ technician: 'ui/panel.html' }), 'ui.technician'],
+    ['a ui with no module', { ...valid, ui: { title: 'Empty' } }, 'field ui'],
+    ['a ui without a title', { ...valid, ui: { endUser: 'ui/a.js' } }, 'ui.title'],
     ['an unknown field', { ...valid, colour: 'red' }, 'field (manifest)'],
     ['no manifest at all', undefined, 'field (manifest)'],
   ];
