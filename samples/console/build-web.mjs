@@ -1,11 +1,13 @@
 // Bundles the sample browser apps the engine serves: the technician console, the admin center
-// and the end user's join page (`web/<app>/main.tsx`, with its `index.html`), into
+// and the end user's join page (`web/<app>/main.tsx`, with its `index.html`, stylesheets and images), into
 // `dist/web/<app>/`, and the shared stylesheet and icon into `dist/web/assets/`.
 import { build } from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 
 const APPS = ['console', 'admin', 'join'];
+/** Files of an app folder copied as they are: its page, stylesheets and images. */
+const COPIED = /\.(html|css|svg|png)$/;
 const SOURCE = 'samples/console/web';
 const OUT = 'dist/web';
 
@@ -23,7 +25,10 @@ for (const app of APPS) {
     sourcemap: true,
     logLevel: 'warning',
   });
-  await copyFile(path.join(SOURCE, app, 'index.html'), path.join(OUT, app, 'index.html'));
+  const files = await readdir(path.join(SOURCE, app));
+  for (const file of files.filter((name) => COPIED.test(name))) {
+    await copyFile(path.join(SOURCE, app, file), path.join(OUT, app, file));
+  }
 }
 await mkdir(path.join(OUT, 'assets'), { recursive: true });
 for (const asset of ['tether.css', 'tether.svg']) {
