@@ -112,9 +112,15 @@ export class Engine {
       ...BUILT_IN_PERMISSIONS,
       ...this.pluginPermissions().map((p) => ({ id: p.id, title: p.title, byDefault: false })),
     ];
-    for (const route of startIdentity(this.root, api, storage, this.options.logger, catalogue)) {
-      this.resources.add(route);
-    }
+    const identityRoutes = startIdentity(
+      this.root,
+      api,
+      storage,
+      this.options.logger,
+      catalogue,
+      this.settings.publicUrl,
+    );
+    for (const route of identityRoutes) this.resources.add(route);
     this.sessions = await startSessions(this.root, api, storage, this.options.logger, {
       joinCodeMinutes: this.settings.joinCodeMinutes,
       graceSeconds: this.settings.sessionGraceSeconds,

@@ -9,6 +9,8 @@ import { SsoService } from './sso-service.js';
 export interface SsoRoutesDeps {
   readonly api: ApiRegistry;
   readonly identity: IdentityDeps;
+  /** The `publicUrl` setting, which the SP URLs start with when it is set. */
+  readonly publicUrl?: string;
 }
 
 const TAGS = ['auth'];
@@ -39,7 +41,7 @@ function hostOf(headers: Readonly<Record<string, string | string[] | undefined>>
  */
 export function registerSsoRoutes(deps: SsoRoutesDeps): Disposable[] {
   const { api } = deps;
-  const sso = new SsoService(deps.identity);
+  const sso = new SsoService(deps.identity, deps.publicUrl);
   return [
     api.register(
       {

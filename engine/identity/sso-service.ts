@@ -103,7 +103,11 @@ class SsoRefusal extends Error {
  * and the member's state, read fresh on every attempt. Every outcome is audited.
  */
 export class SsoService {
-  constructor(private readonly deps: IdentityDeps) {}
+  /** `publicUrl`: the setting; without it the URLs are made from the request's Host header. */
+  constructor(
+    private readonly deps: IdentityDeps,
+    private readonly publicUrl?: string,
+  ) {}
 
   /** The identity provider's URL carrying an AuthnRequest; 404 unless SSO is set up. */
   async loginUrl(request: SsoLoginRequest): Promise<string> {
@@ -112,7 +116,7 @@ export class SsoService {
     if (!tenant || !settings) {
       throw new TetherError('TETHER_E_NOT_FOUND', 'No single sign-on for this tenant');
     }
-    const saml = samlFor(settings, endpointsOf(tenant, request.host));
+    const saml = samlFor(settings, endpointsOf(tenant, request.host, this.publicUrl));
     const relayState = request.next !== undefined ? safePath(request.next) : undefined;
     return saml.getAuthorizeUrlAsync(relayState ?? '', undefined, {});
   }
@@ -143,7 +147,7 @@ export class SsoService {
       throw new SsoRefusal('address-not-allowed', 'TETHER_E_IP_NOT_ALLOWED');
     }
 
-    const endpoints = endpointsOf(tenant, request.host);
+    const endpoints = endpointsOf(tenant, request.host, this.publicUrl);
     const profile = await this.validated(samlFor(settings, endpoints), request.samlResponse);
     attempt.nameId = profile.nameID;
     const used = this.checkFacts(factsOf(profile), settings, endpoints);
@@ -274,15 +278,20 @@ function settingsOf(policy: TenantPolicy): SsoSettings | undefined {
 
 /**
  * The SP entity id and ACS URL of `tenant`, always by its id, which a rename cannot change.
- * TODO(#sso): take the engine's public URL from a setting; the Host header is the caller's
- * word, and behind a proxy that rewrites it the URLs come out wrong.
+ * They start with the `publicUrl` setting when there is one; only without it do they come
+ * from the Host header, which is the caller's word (and wrong behind a proxy that rewrites it).
  */
-function endpointsOf(tenant: Tenant, host: string | undefined): SsoEndpoints {
+function endpointsOf(tenant: Tenant, host: string | undefined, publicUrl?: string): SsoEndpoints {
+  const entityId = `${baseUrlOf(host, publicUrl)}/api/v1/auth/sso/${tenant.id}`;
+  return { entityId, acsUrl: `${entityId}/acs` };
+}
+
+function baseUrlOf(host: string | undefined, publicUrl: string | undefined): string {
+  if (publicUrl !== undefined) return publicUrl.replace(/\/+$/, '');
   if (!host || !HOST.test(host)) {
     throw new TetherError('TETHER_E_VALIDATION', 'The request has no usable Host header');
   }
-  const entityId = `https://${host.toLowerCase()}/api/v1/auth/sso/${tenant.id}`;
-  return { entityId, acsUrl: `${entityId}/acs` };
+  return `https://${host.toLowerCase()}`;
 }
 
 /**

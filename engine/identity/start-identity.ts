@@ -63,6 +63,7 @@ export function startIdentity(
   storage: Storage,
   logger: Logger,
   catalogue: () => readonly CatalogueEntry[],
+  publicUrl?: string,
 ): Disposable[] {
   const deps = identityDepsOf(root, storage, logger);
   const sessions = new SessionAuthenticator(deps);
@@ -84,7 +85,7 @@ export function startIdentity(
     ...registerMemberAdminRoutes(admin),
     ...registerGroupAdminRoutes({ ...admin, catalogue }),
     ...registerPolicyAdminRoutes(admin),
-    ...registerSsoRoutes({ api, identity: deps }),
+    ...registerSsoRoutes({ api, identity: deps, ...(publicUrl ? { publicUrl } : {}) }),
     ...registerApiKeyRoutes(admin),
   ];
 }

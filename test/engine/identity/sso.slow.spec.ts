@@ -311,6 +311,26 @@ describe('SAML single sign-on', () => {
       expect(xml, 'the SP URLs use the id').to.include(`AssertionConsumerServiceURL="${acsUrl}"`);
       expect(url.searchParams.has('RelayState')).to.equal(false);
     });
+
+    describe('behind a proxy, with the publicUrl setting', () => {
+      const publicUrl = 'https://support.example.com/tether';
+      let proxied: TestEngine;
+      before(async () => {
+        proxied = await startTestEngine({ settings: { publicUrl } });
+        await setPolicy(proxied, ssoPolicy());
+      });
+      after(() => proxied?.stop());
+
+      it('makes the SP URLs from the setting, not from the Host header', async () => {
+        const id = proxied.firstStart?.tenantId ?? '';
+        const answer = await proxied.request(`/api/v1/auth/sso/${id}/login`);
+        expect(answer.status, answer.text).to.equal(302);
+        const { xml } = requestOf(String(answer.headers.location));
+        const acs = `${publicUrl}/api/v1/auth/sso/${id}/acs`;
+        expect(xml).to.include(`AssertionConsumerServiceURL="${acs}"`);
+        expect(xml).not.to.include(new URL(proxied.url).host);
+      });
+    });
   });
 
   describe('a tenant without single sign-on', () => {
