@@ -64,7 +64,13 @@ export function ConsentDialog({ ask, catalog, onAnswer }: ConsentDialogProps) {
   );
 }
 
-function OneQuestion({ ask, catalog }: { ask: ConsentAsk & { kind: 'one' }; catalog: PanelCatalog }) {
+function OneQuestion({
+  ask,
+  catalog,
+}: {
+  ask: ConsentAsk & { kind: 'one' };
+  catalog: PanelCatalog;
+}) {
   const { permission, prompt } = ask.question;
   const declared = catalog.promptOf(permission);
   return (
@@ -84,7 +90,13 @@ function OneQuestion({ ask, catalog }: { ask: ConsentAsk & { kind: 'one' }; cata
   );
 }
 
-function AllQuestion({ ask, catalog }: { ask: ConsentAsk & { kind: 'all' }; catalog: PanelCatalog }) {
+function AllQuestion({
+  ask,
+  catalog,
+}: {
+  ask: ConsentAsk & { kind: 'all' };
+  catalog: PanelCatalog;
+}) {
   return (
     <div id="consent-what">
       <p class="consent-prompt">Allow all of this for the rest of this session?</p>

@@ -25,9 +25,7 @@ export function JoinChoice({ name, busy, onChoose, onBack }: JoinChoiceProps) {
         disabled={busy !== undefined}
         onClick={() => onChoose('browser')}
       >
-        <span class="choice-title">
-          {busy === 'browser' ? 'Joining…' : 'Chat in this browser'}
-        </span>
+        <span class="choice-title">{busy === 'browser' ? 'Joining…' : 'Chat in this browser'}</span>
         <span class="choice-detail">Nothing to install. Start right away.</span>
       </button>
       <button

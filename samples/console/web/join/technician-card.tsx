@@ -29,14 +29,16 @@ export function TechnicianCard({ snapshot }: { snapshot: JoinSnapshot }) {
               Security code <span class="sas code">{groupedSas(technician.sas)}</span>
             </p>
             <p class="muted sas-help">
-              Your technician sees the same code. If the code they read to you is different,
-              end the session.
+              Your technician sees the same code. If the code they read to you is different, end the
+              session.
             </p>
           </div>
         ))
       )}
       {state === 'on-hold' && (
-        <p class="notice warn">On hold: nothing you allowed is used until your technician resumes.</p>
+        <p class="notice warn">
+          On hold: nothing you allowed is used until your technician resumes.
+        </p>
       )}
       {state === 'transferred' && (
         <p class="notice">Your session is being handed to another technician.</p>
