@@ -7,6 +7,8 @@ interface ConsentDialogProps {
   readonly ask: ConsentAsk;
   readonly catalog: PanelCatalog;
   readonly onAnswer: (yes: boolean) => void;
+  /** The page behind the dialog is inert, so ending the session is offered here too. */
+  readonly onEnd: () => void;
 }
 
 /**
@@ -15,7 +17,7 @@ interface ConsentDialogProps {
  * verified certificate, and shows the technician's own note only as theirs. Focus moves to its
  * heading; Escape denies.
  */
-export function ConsentDialog({ ask, catalog, onAnswer }: ConsentDialogProps) {
+export function ConsentDialog({ ask, catalog, onAnswer, onEnd }: ConsentDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
@@ -60,6 +62,11 @@ export function ConsentDialog({ ask, catalog, onAnswer }: ConsentDialogProps) {
           {ask.kind === 'one' ? 'Deny' : 'Ask me each time'}
         </button>
       </div>
+      <p class="consent-end">
+        <button type="button" class="link-button" onClick={onEnd}>
+          End the session instead
+        </button>
+      </p>
     </dialog>
   );
 }

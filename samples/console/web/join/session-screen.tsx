@@ -60,6 +60,7 @@ export function SessionScreen({ joined }: { joined: JoinedSession }) {
           ask={snapshot.asking}
           catalog={catalog}
           onAnswer={(yes) => session.answer(yes)}
+          onEnd={() => session.end()}
         />
       )}
     </div>
