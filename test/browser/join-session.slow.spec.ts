@@ -104,7 +104,7 @@ describe('the join page, in Chromium, with a technician over the real gateway', 
     expect(problems).to.deep.equal([]);
   });
 
-  it("asks consent in the manifest's words; Allow grants, Deny denies, Revoke withdraws", async () => {
+  it("asks consent in the manifest's words; Allow, Deny and Revoke do so", async () => {
     const session = await createSession(world, alice);
     const page = await joinInBrowser(session, 'Pat Doe');
     const problems = pageProblems(page);
@@ -215,7 +215,7 @@ describe('the join page, in Chromium, with a technician over the real gateway', 
     expect(problems).to.deep.equal([]);
   });
 
-  it('offers End session inside the consent prompt, since the page behind it is inert', async () => {
+  it('offers End session inside the consent prompt, as the page behind is inert', async () => {
     const session = await createSession(world, alice);
     const page = await joinInBrowser(session, 'Pat Doe');
     const problems = pageProblems(page);

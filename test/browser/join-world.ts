@@ -52,7 +52,8 @@ async function writeProbePlugin(): Promise<string> {
   await writeFile(
     path.join(folder, 'ui', 'screen-panel.js'),
     'export default { side: "end-user", mount(host) {\n' +
-      `  const p = document.createElement("p"); p.textContent = ${JSON.stringify(PROBE_PANEL_TEXT)};\n` +
+      '  const p = document.createElement("p");\n' +
+      `  p.textContent = ${JSON.stringify(PROBE_PANEL_TEXT)};\n` +
       '  host.element.append(p);\n} };\n',
   );
   return folder;
@@ -64,8 +65,8 @@ export interface JoinWorld {
   readonly tenant: string;
   readonly admin: RemoteMember;
   readonly groupId: string;
-  /** Makes a technician of the group with `displayName` and signs them in. */
-  technician(email: string, displayName: string): Promise<RemoteMember>;
+  /** Makes a technician with `displayName` (in `groupId`, else the world's group), signed in. */
+  technician(email: string, displayName: string, groupId?: string): Promise<RemoteMember>;
   stop(): Promise<void>;
 }
 
@@ -83,11 +84,11 @@ export async function startJoinWorld(
     tenant,
     admin,
     groupId,
-    async technician(address, displayName) {
+    async technician(address, displayName, inGroup = groupId) {
       const made = await engine.request('/api/v1/members', {
         method: 'POST',
         headers: admin.headers,
-        body: { email: address, displayName, role: 'technician', groupId },
+        body: { email: address, displayName, role: 'technician', groupId: inGroup },
       });
       expect(made.status, made.text).to.equal(201);
       const { oneTimeSecret } = made.json as { oneTimeSecret: string };

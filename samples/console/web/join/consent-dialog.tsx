@@ -104,17 +104,21 @@ function AllQuestion({
   ask: ConsentAsk & { kind: 'all' };
   catalog: PanelCatalog;
 }) {
+  // Permissions no active plugin declares (built-in ones such as chat) have no words of their
+  // own here: they are named by id, apart, so the list never hides what Allow all grants.
+  const declared = ask.permissions.filter((permission) => catalog.promptOf(permission));
+  const others = ask.permissions.filter((permission) => !catalog.promptOf(permission));
   return (
     <div id="consent-what">
       <p class="consent-prompt">Allow all of this for the rest of this session?</p>
       <ul class="consent-list">
-        {ask.permissions.map((permission) => (
+        {declared.map((permission) => (
           <li key={permission}>
-            <strong>{catalog.titleOf(permission)}</strong>
-            {catalog.promptOf(permission) && <span> — {catalog.promptOf(permission)}</span>}
+            <strong>{catalog.titleOf(permission)}</strong>: {catalog.promptOf(permission)}
           </li>
         ))}
       </ul>
+      {others.length > 0 && <p class="muted">Also: {others.join(', ')}.</p>}
       <p class="muted">If you choose “Ask me each time”, you are asked before each of these.</p>
     </div>
   );

@@ -33,12 +33,12 @@ export function joinProblem(error: unknown): JoinProblem {
     case 'TETHER_E_JOIN_CODE':
       return {
         field: 'code',
-        text: 'This code is wrong, used or expired. Check it, or ask your technician for a new one.',
+        text: 'This code is wrong, used or expired. Check it, or ask your technician for another.',
       };
     case 'TETHER_E_RATE_LIMITED':
       return {
         field: 'code',
-        text: 'Too many wrong codes were tried from your network. Wait ten minutes, then try again.',
+        text: 'Too many wrong codes were tried from your network. Wait ten minutes, then retry.',
       };
     case 'TETHER_E_VALIDATION':
       return { field: 'form', text: 'Check your name: it must not be empty or too long.' };
