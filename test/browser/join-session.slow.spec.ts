@@ -234,4 +234,28 @@ describe('the join page, in Chromium, with a technician over the real gateway', 
     expect(technician.closedWith?.reason).to.equal('ended-by-end-user');
     expect(problems).to.deep.equal([]);
   });
+
+  it('reconnects after a reload of the page, since the code works only once', async () => {
+    const session = await createSession(world, alice);
+    const page = await joinInBrowser(session, 'Pat Doe');
+    const problems = pageProblems(page);
+    technician = new NodeTechnician(world, session, alice.token);
+    await technician.connectToEndUser();
+    const before = technician.sas();
+
+    await page.reload();
+    await page.getByText('Alice Martin').first().waitFor(STEP);
+    const restarted = await waitFor(() => technician!.sas() !== before, 10_000);
+    expect(restarted, 'the page came back with a fresh key').to.equal(true);
+    const shown = (await page.locator('.sas').first().textContent())!.replace(/\s/g, '');
+    expect(shown).to.equal(technician.sas());
+    await technician.chat.send('Still here after your reload.').delivered;
+    await page.getByText('Still here after your reload.').waitFor(STEP);
+
+    technician.client.end();
+    await page.getByRole('heading', { name: 'Your technician ended the session' }).waitFor(STEP);
+    await page.reload();
+    await page.getByLabel('Session code').waitFor(STEP);
+    expect(problems).to.deep.equal([]);
+  });
 });

@@ -13,6 +13,7 @@ import {
   type JoinRequest,
 } from './join-api.js';
 import { JoinChoice, type JoinWay } from './join-choice.js';
+import { savedJoin } from './saved-join.js';
 import { SessionScreen } from './session-screen.js';
 
 type Screen =
@@ -28,13 +29,19 @@ type Screen =
  */
 export function JoinApp() {
   const [typed, setTyped] = useState(() => ({ code: takeCodeFromFragment(), name: '' }));
-  const [screen, setScreen] = useState<Screen>({ kind: 'code' });
+  const [screen, setScreen] = useState<Screen>(() => {
+    const saved = savedJoin.load();
+    return saved ? { kind: 'browser', joined: saved } : { kind: 'code' };
+  });
 
   const choose = async (request: JoinRequest, way: JoinWay) => {
     setScreen({ kind: 'choice', request, busy: way });
     try {
-      if (way === 'browser') setScreen({ kind: 'browser', joined: await joinInBrowser(request) });
-      else setScreen({ kind: 'applet', file: await joinWithApplet(request) });
+      if (way === 'applet')
+        return setScreen({ kind: 'applet', file: await joinWithApplet(request) });
+      const joined = await joinInBrowser(request);
+      savedJoin.save(joined);
+      setScreen({ kind: 'browser', joined });
     } catch (error) {
       setScreen({ kind: 'code', problem: joinProblem(error) });
     }

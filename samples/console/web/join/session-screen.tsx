@@ -6,6 +6,7 @@ import { GrantList } from './grant-list.js';
 import type { JoinSnapshot } from './join-session.js';
 import { PanelArea } from './panel-area.js';
 import { PanelCatalog } from './panel-catalog.js';
+import { savedJoin } from './saved-join.js';
 import { TechnicianCard } from './technician-card.js';
 import { technicianName } from './technician-name.js';
 import { useJoinSession } from './use-join-session.js';
@@ -21,6 +22,10 @@ export function SessionScreen({ joined }: { joined: JoinedSession }) {
       .catch(() => new PanelCatalog([]))
       .then(setCatalog);
   }, []);
+
+  useEffect(() => {
+    if (snapshot.ended !== undefined) savedJoin.clear();
+  }, [snapshot.ended]);
 
   if (snapshot.ended !== undefined) return <EndedScreen closed={snapshot.ended} />;
   return (
