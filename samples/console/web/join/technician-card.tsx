@@ -13,10 +13,17 @@ export function TechnicianCard({ snapshot }: { snapshot: JoinSnapshot }) {
       {technicians.length === 0 ? (
         <div class="waiting notice">
           <span class="spinner" aria-hidden="true" />
-          <div>
-            <strong>Waiting for your technician…</strong>
-            <p class="muted">Keep this page open: they will be with you shortly.</p>
-          </div>
+          {connection === 'connected' ? (
+            <div>
+              <strong>Waiting for your technician…</strong>
+              <p class="muted">Keep this page open: they will be with you shortly.</p>
+            </div>
+          ) : (
+            <div>
+              <strong>Connecting securely…</strong>
+              <p class="muted">Setting up an encrypted connection to your technician.</p>
+            </div>
+          )}
         </div>
       ) : (
         technicians.map((technician) => (
