@@ -15,6 +15,7 @@ export function certificateFields(
     role: admission.role,
     boxKey,
     expiresAt: new Date(Date.now() + CERTIFICATE_LIFETIME_MS).toISOString(),
+    ...(admission.name === undefined ? {} : { name: admission.name }),
     ...(technician
       ? { permissions: admission.permissions ?? [], policy: admission.policy ?? {} }
       : {}),

@@ -150,7 +150,8 @@ export class SessionGateway implements SessionGatewayPort {
         typeof credentials.secret === 'string' &&
         endUserSecretMatches(credentials.secret, seat.secretHash);
       if (!valid) throw refused();
-      return this.admission(where.tenantId, session, seat.id, 'end-user');
+      const name = session.endUserName;
+      return this.admission(where.tenantId, session, seat.id, 'end-user', { name });
     }
     return this.admitTechnician(where.tenantId, session, credentials.token, request.clientIp);
   }
@@ -172,7 +173,9 @@ export class SessionGateway implements SessionGatewayPort {
     if (!seat || seat.leftAt !== undefined || !(owner || collaborator)) throw refused();
     const granted = await this.deps.permission.groupPermissions(tenantId, principal.memberId);
     const policy = await policyOf(this.deps.storage, tenantId);
+    const member = await this.deps.storage.forTenant(tenantId).members.findById(principal.memberId);
     return this.admission(tenantId, session, participantId, 'technician', {
+      name: member?.displayName,
       memberId: principal.memberId,
       permissions: [...granted].sort(),
       policy: { singlePrompt: granted.has(SINGLE_PROMPT), chatText: policy.sessions.chatText },
@@ -193,18 +196,21 @@ export class SessionGateway implements SessionGatewayPort {
     session: SupportSessionRecord,
     participantId: string,
     role: Admission['role'],
-    technician: {
+    extra: {
+      name?: string | undefined;
       memberId?: string;
       permissions?: string[];
       policy?: { [key: string]: JsonValue };
     } = {},
   ): Admission {
+    const { name, ...technician } = extra;
     return {
       tenantId,
       sessionId: session.guid,
       sessionRef: session.ref,
       participantId,
       role,
+      ...(name ? { name } : {}),
       ...technician,
       state: session.state,
     };

@@ -31,6 +31,8 @@ export interface Admission {
   readonly sessionRef: string;
   readonly participantId: string;
   readonly role: SessionRole;
+  /** The name the certificate carries: the technician's display name, the end user's own. */
+  readonly name?: string;
   /** The signed-in technician; absent for the end user. */
   readonly memberId?: string;
   /** Technicians: the group permissions the end user's side enforces. */

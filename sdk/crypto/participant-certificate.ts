@@ -11,6 +11,9 @@ import { CertificateError } from './certificate-error.js';
  */
 export const PARTICIPANT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The longest `name` a certificate carries, in UTF-16 code units. */
+export const MAX_CERTIFICATE_NAME = 200;
+
 /** The role a certificate grants; consent rules at the end user's side key off it. */
 export type ParticipantRole = 'technician' | 'end-user';
 
@@ -24,6 +27,12 @@ export interface ParticipantCertificateFields {
   readonly boxKey: string;
   /** The instant the certificate stops being valid, as `Date.prototype.toISOString` writes it. */
   readonly expiresAt: string;
+  /**
+   * The participant's name as the engine knows it (a technician's display name, the name the
+   * end user typed at the join), at most {@link MAX_CERTIFICATE_NAME} characters. It is vouched
+   * for, not vetted: show it as text, never as markup.
+   */
+  readonly name?: string;
   /** Technicians only: the group permissions the end-user side checks before acting. */
   readonly permissions?: readonly string[];
   /** Technicians only: group policy (recording forced, chat text omitted, ...). */
@@ -43,6 +52,7 @@ const FIELD_NAMES = new Set([
   'role',
   'boxKey',
   'expiresAt',
+  'name',
   'permissions',
   'policy',
 ]);
@@ -133,6 +143,7 @@ function fieldsProblem(fields: object): string | undefined {
   if (f.role !== 'technician' && f.role !== 'end-user') return 'role is unknown';
   if (typeof f.boxKey !== 'string' || !fromBase64(f.boxKey, 32)) return 'boxKey is not 32 bytes';
   if (!isIsoInstant(f.expiresAt)) return 'expiresAt is not an ISO instant';
+  if (f.name !== undefined && !isName(f.name)) return 'name is not a short string';
   return grantsProblem(f);
 }
 
@@ -152,6 +163,10 @@ function grantsProblem(f: Record<string, unknown>): string | undefined {
 
 function isId(value: unknown): value is string {
   return typeof value === 'string' && PARTICIPANT_ID_PATTERN.test(value);
+}
+
+function isName(value: unknown): boolean {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_CERTIFICATE_NAME;
 }
 
 function isStringArray(value: unknown): value is string[] {

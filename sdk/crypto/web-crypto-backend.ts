@@ -1,14 +1,14 @@
-// Types only (erased from the build): Node's typings of WebCrypto, the same API browsers have.
-import type { webcrypto } from 'node:crypto';
 import type { AsyncCryptoBackend } from './crypto-backend.js';
 
 const TAG_BITS = 128;
 
+// Typed from the global `crypto` rather than from node:crypto or the DOM library, so this file
+// type-checks both in the Node build and in the pages' (DOM) build that bundles it.
+type FullSubtle = typeof globalThis.crypto.subtle;
+type CryptoKey = Awaited<ReturnType<FullSubtle['importKey']>>;
+
 /** The parts of WebCrypto's `SubtleCrypto` this backend calls. */
-type Subtle = Pick<
-  webcrypto.SubtleCrypto,
-  'digest' | 'importKey' | 'deriveBits' | 'encrypt' | 'decrypt'
->;
+type Subtle = Pick<FullSubtle, 'digest' | 'importKey' | 'deriveBits' | 'encrypt' | 'decrypt'>;
 
 /**
  * {@link AsyncCryptoBackend} on WebCrypto (`crypto.subtle`), for browsers; Node 20 has the same
@@ -16,8 +16,8 @@ type Subtle = Pick<
  * imported once per key array (a sealer or opener keeps its key array for its whole life).
  */
 export function webCryptoBackend(subtle: Subtle = globalThis.crypto.subtle): AsyncCryptoBackend {
-  const aesKeys = new WeakMap<Uint8Array, Promise<webcrypto.CryptoKey>>();
-  const aesKey = (raw: Uint8Array): Promise<webcrypto.CryptoKey> => {
+  const aesKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+  const aesKey = (raw: Uint8Array): Promise<CryptoKey> => {
     let key = aesKeys.get(raw);
     if (key === undefined) {
       key = subtle.importKey('raw', copy(raw), 'AES-GCM', false, ['encrypt', 'decrypt']);
@@ -50,11 +50,11 @@ export function webCryptoBackend(subtle: Subtle = globalThis.crypto.subtle): Asy
   };
 }
 
-function gcmParams(nonce: Uint8Array, aad: Uint8Array): webcrypto.AesGcmParams {
+function gcmParams(nonce: Uint8Array, aad: Uint8Array): Parameters<FullSubtle['encrypt']>[0] {
   return { name: 'AES-GCM', iv: copy(nonce), additionalData: copy(aad), tagLength: TAG_BITS };
 }
 
 /** A standalone copy, so WebCrypto never reads a buffer the caller changes meanwhile. */
-function copy(bytes: Uint8Array): Uint8Array {
+function copy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes);
 }

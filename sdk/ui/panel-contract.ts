@@ -17,9 +17,10 @@ import type { TechnicianConsent } from '../session/technician-consent.js';
 export interface PanelHostBase {
   /** The element the panel renders into; the page empties it after the panel is disposed. */
   readonly element: HTMLElement;
-  /** The session's public id (as in `/api/v1/sessions/{id}`); never its GUID. */
-  readonly sessionRef: string;
-  /** The connected session client; a panel speaks only on its plugin's channels. */
+  /**
+   * The session client. The end user's page mounts its panels before it connects, so that no
+   * message arrives before a panel listens; a panel speaks only on its plugin's channels.
+   */
   readonly client: SessionClient;
   /** Aborted when the session ends or the page drops the panel. */
   readonly signal: AbortSignal;
@@ -30,6 +31,11 @@ export interface PanelHostBase {
 /** The host of a panel in the technician console. */
 export interface TechnicianPanelHost extends PanelHostBase {
   readonly side: 'technician';
+  /**
+   * The session's public id (as in `/api/v1/sessions/{id}`); never its GUID. Only the
+   * technician's side has one: the end user joins with a code and never learns it.
+   */
+  readonly sessionRef: string;
   /** Asks the session's end user for a permission and tracks their grants. */
   readonly consent: TechnicianConsent;
   /** The end user's participant id, once they are connected. */

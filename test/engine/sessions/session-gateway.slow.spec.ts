@@ -92,9 +92,11 @@ describe('the sessions service as the gateway port', function () {
   after(() => world?.engine.stop());
 
   it('admits the end user and makes the owned session active on connection', async () => {
-    const { made, joined } = await joinedSession();
+    const made = await createSession(world, world.alice);
+    const joined = (await join(world, made.joinCode, 'Pat <b>Smith</b>')).json as JoinedBody;
     const admission = await port.admit(request(made.sessionId, endUser(joined)));
     expect(admission).to.include({
+      name: 'Pat <b>Smith</b>',
       sessionId: made.sessionId,
       sessionRef: made.id,
       participantId: joined.participantId,
@@ -142,6 +144,7 @@ describe('the sessions service as the gateway port', function () {
     const owner = await port.admit(request(made.sessionId, technician(world.alice.headers)));
     expect(owner).to.include({ role: 'technician', participantId: `t-${world.alice.id}` });
     expect(owner.memberId).to.equal(world.alice.id);
+    expect(owner.name, 'the display name').to.equal('alice');
     expect(owner.permissions).to.include('chat');
     expect(owner.permissions).to.not.include('remote-control');
     expect(owner.policy).to.deep.equal({ singlePrompt: false, chatText: 'omit' });

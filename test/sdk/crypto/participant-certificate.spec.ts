@@ -65,6 +65,15 @@ describe('participant certificate', () => {
     expect(Buffer.from(certificate.signature, 'base64')).to.have.length(64);
   });
 
+  it('carries a name of up to 200 characters, whatever characters it holds', () => {
+    const fields = {
+      ...technicianFields(),
+      name: `<img src=x onerror=alert(1)> ${'n'.repeat(150)}`,
+    };
+    const certificate = signCertificate(engine.secretKey, fields);
+    expect(verifyCertificate(engine.publicKey, certificate, NOW)).to.deep.equal(fields);
+  });
+
   it('signs the canonical JSON of the fields, so key order does not matter', () => {
     const fields = technicianFields();
     const reordered = JSON.parse(canonicalJson(fields)!) as ParticipantCertificateFields;
@@ -179,6 +188,9 @@ describe('participant certificate', () => {
       { ...technicianFields(), participantId: 'a->b' },
       { ...technicianFields(), role: 'end-user' },
       { ...technicianFields(), unknown: true },
+      { ...technicianFields(), name: '' },
+      { ...technicianFields(), name: 42 },
+      { ...technicianFields(), name: 'n'.repeat(201) },
     ];
 
     for (const fields of bad) {

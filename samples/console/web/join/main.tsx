@@ -1,3 +1,4 @@
 import { render } from 'preact';
+import { JoinApp } from './join-app.js';
 
-render(<h1>join</h1>, document.getElementById('app') as HTMLElement);
+render(<JoinApp />, document.getElementById('app') as HTMLElement);
