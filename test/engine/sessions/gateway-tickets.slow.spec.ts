@@ -5,6 +5,11 @@ import { Storage, type TenantId } from '../../../engine/contracts/storage-contra
 import { isTetherError } from '../../../engine/errors.js';
 import type { AdmissionRequest, SessionGatewayPort } from '../../../engine/sessions/session-port.js';
 import { GatewayClient } from '../gateway/gateway-client.js';
+import { nodeAsyncCryptoBackend } from '../../../sdk/crypto/index.js';
+import { SessionClient } from '../../../sdk/session/index.js';
+import { nodeWebSocketFactory } from '../../../sdk/session/node-web-socket.js';
+import type { WebSocketLike } from '../../../sdk/session/web-socket-like.js';
+import { waitFor } from '../../support/identity-helpers.js';
 import { ADMIN_PASSWORD, addMember, expectError } from '../../support/identity-helpers.js';
 import { PasswordHasher } from '../../../engine/identity/password-hasher.js';
 import { createSession, startSessionWorld, type SessionWorld } from './session-fixtures.js';
@@ -211,5 +216,39 @@ describe('gateway tickets for browser sign-ins', function () {
     expect((await second.closedWithin()).code).to.equal(4003);
     first.close();
     await first.closedWithin();
+  });
+
+  it('lets a session client reconnect on a fresh ticket each time (renewCredentials)', async () => {
+    const signIn = await aliceInBrowser();
+    const made = await createSession(world, world.alice);
+    const first = (await askTicket(signIn)).json as TicketBody;
+    const sockets: WebSocketLike[] = [];
+    const open = nodeWebSocketFactory({ ca: world.engine.cert });
+    let renewed = 0;
+    const client = new SessionClient({
+      url: first.gatewayUrl,
+      engineKey: first.engineKey,
+      sessionId: made.sessionId,
+      credentials: { kind: 'technician', token: first.ticket },
+      renewCredentials: async () => {
+        renewed++;
+        return { kind: 'technician', token: await ticketOf(signIn) };
+      },
+      webSocket: (url) => {
+        const socket = open(url);
+        sockets.push(socket);
+        return socket;
+      },
+      backend: nodeAsyncCryptoBackend,
+      reconnect: { initialDelayMs: 20, maxDelayMs: 100, maxAttempts: 5 },
+    });
+    let readies = 0;
+    client.on('ready', () => readies++);
+    await client.connect();
+    (sockets[0] as unknown as { terminate(): void }).terminate();
+    expect(await waitFor(() => readies === 2, 10_000), 'ready again').to.equal(true);
+    expect(renewed).to.equal(1);
+    expect(client.closed).to.equal(undefined);
+    client.close();
   });
 });
