@@ -23,6 +23,11 @@ export default definePlugin({
     description: 'Stores and serves chat transcripts of support sessions',
     engine: '^0.1.0',
     channels: ['chat'],
+    ui: {
+      title: 'Chat',
+      technician: 'ui/technician-chat-panel.js',
+      endUser: 'ui/end-user-chat-panel.js',
+    },
     contracts: ['HttpRoutes', 'PluginData', 'ContentCipher', 'Sessions', 'AuditLog', 'Clock'],
   },
   activate(context) {
