@@ -118,7 +118,7 @@ describe('the technician console', function () {
     await engine?.stop();
   });
 
-  it('signs in from the keyboard, sets up TOTP the first time and asks for a code later', async () => {
+  it('signs in by keyboard: TOTP set up the first time, a code the next', async () => {
     await page.goto(`${engine.url}/console/`);
     await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor();
     await saveScreenshot(page, 'console-sign-in');
@@ -201,7 +201,9 @@ describe('the technician console', function () {
     await view.locator('.feed-item', { hasText: 'The dialog says' }).waitFor();
 
     await view.getByRole('button', { name: 'Ask for Camera' }).click();
-    await view.locator('tr[data-permission="camera-like.camera"]', { hasText: 'Granted' }).waitFor();
+    await view
+      .locator('tr[data-permission="camera-like.camera"]', { hasText: 'Granted' })
+      .waitFor();
     expect(dana.asked.map((q) => q.permission)).to.deep.equal(['camera-like.camera']);
     expect(dana.asked[0]!.prompt).to.equal('Let the technician see through your camera?');
     await saveScreenshot(page, 'console-live-session');

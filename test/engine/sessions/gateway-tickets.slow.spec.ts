@@ -3,7 +3,10 @@ import { expect } from 'chai';
 import { ENGINE_RECORDS } from '../../../engine/contracts/plugin-contract.js';
 import { Storage, type TenantId } from '../../../engine/contracts/storage-contract.js';
 import { isTetherError } from '../../../engine/errors.js';
-import type { AdmissionRequest, SessionGatewayPort } from '../../../engine/sessions/session-port.js';
+import type {
+  AdmissionRequest,
+  SessionGatewayPort,
+} from '../../../engine/sessions/session-port.js';
 import { GatewayClient } from '../gateway/gateway-client.js';
 import { nodeAsyncCryptoBackend } from '../../../sdk/crypto/index.js';
 import { SessionClient } from '../../../sdk/session/index.js';
@@ -89,14 +92,18 @@ describe('gateway tickets for browser sign-ins', function () {
     const storage = world.engine.engine.root.get<Storage>(Storage);
     const tenant = await storage.tenants.create('Ticket outsiders');
     const members = storage.forTenant(tenant.id).members;
-    const made = await members.create({ email: 'eve@b.test', displayName: 'Eve', role: 'technician' });
+    const made = await members.create({
+      email: 'eve@b.test',
+      displayName: 'Eve',
+      role: 'technician',
+    });
     const passwordHash = await new PasswordHasher().hash(ADMIN_PASSWORD);
     await members.updateCredentials(made.id, { passwordHash, passwordChangedAt: new Date() });
     outsider = await browserSignIn('Ticket outsiders', 'eve@b.test');
   });
   after(() => world?.engine.stop());
 
-  it('issues a short-lived ticket to a cookie sign-in with its CSRF token, storing a hash', async () => {
+  it('issues a short-lived ticket to a cookie sign-in with CSRF, storing a hash', async () => {
     const signIn = await aliceInBrowser();
     expectError(await askTicket(signIn, ''), 403, 'TETHER_E_CSRF');
     expectError(await askTicket(signIn, 'wrong'), 403, 'TETHER_E_CSRF');
@@ -144,7 +151,10 @@ describe('gateway tickets for browser sign-ins', function () {
         port.admit(admitWith(made.sessionId, ticket)),
         port.admit(admitWith(made.sessionId, ticket)),
       ]);
-      expect(outcomes.filter((o) => o.status === 'fulfilled'), `round ${round}`).to.have.length(1);
+      expect(
+        outcomes.filter((o) => o.status === 'fulfilled'),
+        `round ${round}`,
+      ).to.have.length(1);
     }
   });
 
@@ -156,7 +166,7 @@ describe('gateway tickets for browser sign-ins', function () {
     await expectRefused(port.admit(admitWith(made.sessionId, ticket)));
   });
 
-  it('refuses a ticket whose sign-in ended, and drops the connection at the next check', async () => {
+  it('refuses a ticket whose sign-in ended; the next check drops the connection', async () => {
     const made = await createSession(world, world.alice);
     const before = await aliceInBrowser();
     const unused = await ticketOf(before);
@@ -191,6 +201,21 @@ describe('gateway tickets for browser sign-ins', function () {
     const made = await createSession(world, world.alice);
     const stillGood = await port.admit(admitWith(made.sessionId, ticket));
     expect(stillGood.memberId, 'the API tries used nothing up').to.equal(world.alice.id);
+  });
+
+  it('gives no ticket to an API key', async () => {
+    const made = await world.engine.request('/api/v1/api-keys', {
+      method: 'POST',
+      headers: world.master,
+      body: { name: 'integration', scopes: ['members:read'], expiresInDays: 1 },
+    });
+    expect(made.status, made.text).to.equal(201);
+    const authorization = `Bearer ${(made.json as { key: string }).key}`;
+    const asked = await world.engine.request('/api/v1/gateway/tickets', {
+      method: 'POST',
+      headers: { authorization },
+    });
+    expectError(asked, 403, 'TETHER_E_FORBIDDEN');
   });
 
   it('does not admit a technician who is not in the session, ticket or not', async () => {
