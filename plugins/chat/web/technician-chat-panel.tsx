@@ -56,7 +56,13 @@ function ChatPanel({ host }: { host: TechnicianPanelHost }) {
     const onMessage = channel.on('message', (message: ChatMessage) => {
       const role = host.client.peer(message.from)?.role;
       const who = role === 'technician' ? 'Colleague' : 'Customer';
-      const line: Line = { id: message.id, mine: false, who, text: message.text, at: message.sentAt };
+      const line: Line = {
+        id: message.id,
+        mine: false,
+        who,
+        text: message.text,
+        at: message.sentAt,
+      };
       setLines((all) => [...all, line]);
       setTyping(false);
       if (host.element.offsetParent === null || !document.hasFocus()) {

@@ -25,7 +25,9 @@ export function ConsentList(props: {
     .flatMap((panel) => panel.permissions)
     .filter((p) => p.consentPrompt !== undefined && mine.has(p.id));
   const canAsk =
-    snapshot.phase === 'ready' && snapshot.endUser?.connected === true && snapshot.state === 'active';
+    snapshot.phase === 'ready' &&
+    snapshot.endUser?.connected === true &&
+    snapshot.state === 'active';
 
   if (askable.length === 0) {
     return <p class="muted">Your group grants no permission that needs the customer's consent.</p>;

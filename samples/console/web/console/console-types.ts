@@ -8,10 +8,7 @@ export interface Member {
 
 /** A sign-in's step: the console moves through them until `active`. */
 export type SignInState =
-  | 'password-change-required'
-  | 'second-factor-setup-required'
-  | 'second-factor-required'
-  | 'active';
+  'password-change-required' | 'second-factor-setup-required' | 'second-factor-required' | 'active';
 
 /** A sign-in as the console tracks it. */
 export interface SignIn {

@@ -6,7 +6,11 @@ import { useAction } from './use-action.js';
 /** How long ago `iso` was, short. */
 function waited(iso: string, now: number): string {
   const minutes = Math.max(0, Math.floor((now - Date.parse(iso)) / 60_000));
-  return minutes < 1 ? 'just now' : minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h`;
+  return minutes < 1
+    ? 'just now'
+    : minutes < 60
+      ? `${minutes} min`
+      : `${Math.floor(minutes / 60)} h`;
 }
 
 /** A new session for a customer who is on the phone: their name is optional. */

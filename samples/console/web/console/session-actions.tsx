@@ -94,7 +94,12 @@ export function SessionActions({ sessionRef, selfId, state, ended }: ActionProps
           </button>
         ))}
         <span class="spacer" />
-        <button class="danger" type="button" disabled={busy} onClick={() => void run(() => post('end', {}))}>
+        <button
+          class="danger"
+          type="button"
+          disabled={busy}
+          onClick={() => void run(() => post('end', {}))}
+        >
           End session
         </button>
       </div>

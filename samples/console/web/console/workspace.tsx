@@ -116,7 +116,9 @@ export function Workspace({ member, onSignOut }: { member: Member; onSignOut: ()
   const reopen = async (item: SessionItem) => {
     const existing = entries.find((e) => e.ref === item.id);
     if (existing) return setSelected(existing.ref);
-    const detail = await api<{ sessionId?: string }>(`/api/v1/sessions/${encodeURIComponent(item.id)}`);
+    const detail = await api<{ sessionId?: string }>(
+      `/api/v1/sessions/${encodeURIComponent(item.id)}`,
+    );
     if (!detail.sessionId) throw new Error('You are no longer in this session.');
     await connect({ ref: item.id, endUserName: item.endUserName }, detail.sessionId);
   };
