@@ -72,7 +72,11 @@ function ChatPanel({ host }: { host: TechnicianPanelHost }) {
     const onTyping = channel.on('typing', ({ typing: now }) => setTyping(now));
     const onEnd = () => {
       setEnded(true);
-      void transcript.flush().finally(() => transcript.dispose());
+      // What is still unsent goes out now; after a hundred failed tries in a row it is dropped.
+      void transcript
+        .flush()
+        .catch(() => undefined)
+        .finally(() => transcript.dispose());
     };
     host.signal.addEventListener('abort', onEnd);
     return () => {

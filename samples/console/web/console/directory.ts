@@ -27,9 +27,9 @@ async function readable<T>(path: string): Promise<T | undefined> {
  * The lists of members and groups for transfers and invitations. Administrators read them;
  * a technician reads neither, and types the id a colleague gave instead.
  */
-// TODO(#console): technicians need a directory of colleagues and queues they may hand a
-// session to; the engine has no technician-readable route for it yet.
 export async function loadDirectory(selfId: string): Promise<Directory> {
+  // TODO(#console): technicians need a directory of the colleagues and queues they may hand a
+  // session to; the engine has no technician-readable route for it yet.
   type Members = { items: { id: string; displayName: string; email: string; role: string }[] };
   type Groups = { items: { id: string; name: string }[] };
   const [members, groups] = await Promise.all([

@@ -89,6 +89,7 @@ export function SessionView({ entry, panels, selfId, hidden, onClose, onName }: 
     if (customer === undefined) return;
     void api<SessionItem>(`/api/v1/sessions/${encodeURIComponent(entry.ref)}`).then(
       (detail) => detail.endUserName && onName(entry.ref, detail.endUserName),
+      // The name is a courtesy: the view keeps the one it had when the read fails.
       () => undefined,
     );
   }, [customer]);

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../shared/api-client.js';
-import type { Member, SignIn, SignInState } from './console-types.js';
+import type { SignIn, SignInState } from './console-types.js';
 import { useAction } from './use-action.js';
 
 const TENANT_KEY = 'tether.console.tenant';
@@ -293,5 +293,3 @@ export function SignInStep(props: StepProps) {
       return null;
   }
 }
-
-export type { Member };
