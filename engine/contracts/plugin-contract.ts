@@ -9,6 +9,12 @@ import type { Logger } from './logger-contract.js';
 export const PLUGIN_NAME_PATTERN =
   /^(?=.{1,100}$)(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
 
+/**
+ * The name the engine keeps its own records under in plugin-record storage (gateway tickets);
+ * a manifest with this name is refused, so no plugin can read or write them.
+ */
+export const ENGINE_RECORDS = '@tether/engine';
+
 /** The engine contracts a plugin may ask for by name in its manifest. */
 export type PluginContractName =
   | 'Clock'

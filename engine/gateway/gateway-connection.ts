@@ -218,7 +218,9 @@ export class GatewayConnection implements RoomMember, QueueSink {
       if (!admission || this.isClosed) return;
       if (admission.sessionId !== room.sessionId)
         return this.close(CLOSE.notAdmitted, 'not-admitted');
-      if (admission.role === 'technician') this.checkAgainLater(() => this.admit(message));
+      if (admission.role === 'technician') {
+        this.checkAgainLater(() => this.context.port().recheckAdmission(admission, this.clientIp));
+      }
       await this.join(admission, message.boxKey);
     } catch (error) {
       this.fail(error);
@@ -302,7 +304,7 @@ export class GatewayConnection implements RoomMember, QueueSink {
       if (this.isClosed) return;
       this.phase = 'watching';
       this.setKind('watcher');
-      this.checkAgainLater(() => this.context.port().watchQueues(token, this.clientIp));
+      this.checkAgainLater(() => this.context.port().recheckWatch(watch, this.clientIp));
       this.watched = watch.groupIds.map((groupId) => queueTopic(watch.tenantId, groupId));
       await this.context.watchers.add(this, this.watched);
       if (this.isClosed) return;

@@ -33,7 +33,25 @@ export class SessionAuthenticator implements RequestAuthenticator {
     credentials: Credentials,
     access: 'signed-in' | 'sign-in-step',
   ): Promise<Principal> {
-    const found = await this.find(credentials);
+    return this.principalOf(await this.find(credentials), access);
+  }
+
+  /**
+   * The caller behind a sign-in known by its id (the gateway, from a ticket it redeemed or an
+   * admission it checks again), with every check a token gets: not revoked, idle, due for
+   * re-authentication, member disabled or locked, address list, and finished signing in.
+   */
+  async authenticateSignIn(tenantId: TenantId, signInId: string, ip: string): Promise<Principal> {
+    const scope = this.deps.storage.forTenant(tenantId);
+    const session = await scope.signIns.findById(signInId);
+    if (!session || session.revokedAt) throw new TetherError('TETHER_E_SESSION_EXPIRED');
+    return this.principalOf(await this.alive(tenantId, session, ip), 'signed-in');
+  }
+
+  private async principalOf(
+    found: FoundSignIn,
+    access: 'signed-in' | 'sign-in-step',
+  ): Promise<Principal> {
     const { session, member, tenantId } = found;
     if (access === 'signed-in' && session.state !== 'active') {
       throw new TetherError('TETHER_E_SIGN_IN_INCOMPLETE', `Finish signing in: ${session.state}`);
@@ -63,10 +81,14 @@ export class SessionAuthenticator implements RequestAuthenticator {
       throw new TetherError('TETHER_E_UNAUTHORIZED', 'A browser sign-in goes with its cookie');
     }
 
-    const member = await scope.members.findById(session.memberId);
-    const policy = await policyOf(this.deps.storage, parsed.tenantId);
-    const found = { session, member: member as Member, tenantId: parsed.tenantId, policy };
-    await this.checkAlive(found, member, credentials.ip);
+    return this.alive(parsed.tenantId, session, credentials.ip);
+  }
+
+  private async alive(tenantId: TenantId, session: SignInSession, ip: string) {
+    const member = await this.deps.storage.forTenant(tenantId).members.findById(session.memberId);
+    const policy = await policyOf(this.deps.storage, tenantId);
+    const found = { session, member: member as Member, tenantId, policy };
+    await this.checkAlive(found, member, ip);
     return found;
   }
 

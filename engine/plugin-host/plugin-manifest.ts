@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { z } from 'zod';
 import {
+  ENGINE_RECORDS,
   PLUGIN_NAME_PATTERN,
   type PluginContractName,
   type PluginManifest,
@@ -47,7 +48,8 @@ const ui = z
 const ManifestSchema = z.strictObject({
   name: z
     .string()
-    .regex(NAME, { error: 'expected a lower-case npm-style name of at most 100 characters' }),
+    .regex(NAME, { error: 'expected a lower-case npm-style name of at most 100 characters' })
+    .refine((name) => name !== ENGINE_RECORDS, { error: 'a name the engine keeps for itself' }),
   version,
   description: z.string().max(500).optional(),
   engine: range,

@@ -3,7 +3,7 @@ import type { JsonValue } from '../contracts/json-value.js';
 import type { Principal } from '../contracts/principal.js';
 import type { SupportSessionRecord, TenantId } from '../contracts/storage-contract.js';
 import { isTetherError, TetherError } from '../errors.js';
-import type { RequestAuthenticator } from '../http/request-authenticator.js';
+import type { SessionAuthenticator } from '../identity/session-authenticator.js';
 import { policyOf } from '../identity/identity-deps.js';
 import {
   sessionControlTopic,
@@ -21,6 +21,7 @@ import {
 import type { SessionService } from './session-service.js';
 import { auditSession, type SessionsDeps } from './sessions-deps.js';
 import { PresenceWriter } from './presence-writer.js';
+import { GatewayTickets } from './gateway-tickets.js';
 import { PERMISSION_ID_PATTERN } from '../contracts/permission-contract.js';
 
 const GUID = /^[0-9a-f]{32}$/;
@@ -35,8 +36,9 @@ export class SessionGateway implements SessionGatewayPort {
   constructor(
     private readonly deps: SessionsDeps,
     private readonly sessions: SessionService,
-    private readonly authenticator: RequestAuthenticator,
+    private readonly authenticator: SessionAuthenticator,
     private readonly presence: PresenceWriter,
+    private readonly tickets: GatewayTickets,
   ) {}
 
   async admit(request: AdmissionRequest): Promise<Admission> {
@@ -122,14 +124,49 @@ export class SessionGateway implements SessionGatewayPort {
 
   async watchQueues(token: string, clientIp: string): Promise<QueueWatch> {
     try {
-      const principal = await this.technician(token, clientIp);
-      const members = this.deps.storage.forTenant(principal.tenantId).members;
-      const member = await members.findById(principal.memberId);
-      if (!member || member.disabled) throw new TetherError('TETHER_E_NOT_ADMITTED');
-      const groupIds = member.groupId ? [member.groupId] : [];
-      return { tenantId: principal.tenantId, memberId: member.id, groupIds };
+      return await this.watchOf(await this.technician(token, clientIp));
     } catch {
-      throw new TetherError('TETHER_E_NOT_ADMITTED');
+      throw refused();
+    }
+  }
+
+  async recheckAdmission(admission: Admission, clientIp: string): Promise<Admission> {
+    return this.refusing(async () => {
+      const { tenantId, sessionRef, signInId } = admission;
+      if (admission.role !== 'technician' || signInId === undefined) throw refused();
+      const session = await this.deps.storage.forTenant(tenantId).sessions.findByRef(sessionRef);
+      if (!session || session.state === 'closed') throw refused();
+      const principal = await this.authenticator.authenticateSignIn(tenantId, signInId, clientIp);
+      return this.seatOf(tenantId, session, principal);
+    });
+  }
+
+  async recheckWatch(watch: QueueWatch, clientIp: string): Promise<QueueWatch> {
+    const { tenantId, signInId } = watch;
+    return this.refusing(async () =>
+      this.watchOf(await this.authenticator.authenticateSignIn(tenantId, signInId, clientIp)),
+    );
+  }
+
+  private async watchOf(principal: Principal): Promise<QueueWatch> {
+    const members = this.deps.storage.forTenant(principal.tenantId).members;
+    const member = await members.findById(principal.memberId);
+    if (!member || member.disabled) throw refused();
+    const groupIds = member.groupId ? [member.groupId] : [];
+    const { tenantId, sessionId: signInId } = principal;
+    return { tenantId, memberId: member.id, signInId, groupIds };
+  }
+
+  /**
+   * Runs a periodic check: whatever says no is the one refusal the gateway knows; a failing
+   * database is not a no (the gateway logs it and keeps the connection until the next check).
+   */
+  private async refusing<T>(check: () => Promise<T>): Promise<T> {
+    try {
+      return await check();
+    } catch (error) {
+      if (isTetherError(error, 'TETHER_E_STORAGE') || !isTetherError(error)) throw error;
+      throw refused();
     }
   }
 
@@ -164,6 +201,15 @@ export class SessionGateway implements SessionGatewayPort {
   ): Promise<Admission> {
     const principal = await this.technician(token, ip);
     if (principal.tenantId !== tenantId) throw refused();
+    return this.seatOf(tenantId, session, principal);
+  }
+
+  /** The technician's admission to the session, if they own it or were invited and stayed. */
+  private async seatOf(
+    tenantId: TenantId,
+    session: SupportSessionRecord,
+    principal: Principal,
+  ): Promise<Admission> {
     const participantId = technicianParticipantId(principal.memberId);
     const seat = await this.deps.storage
       .forTenant(tenantId)
@@ -177,14 +223,23 @@ export class SessionGateway implements SessionGatewayPort {
     return this.admission(tenantId, session, participantId, 'technician', {
       name: member?.displayName,
       memberId: principal.memberId,
+      signInId: principal.sessionId,
       permissions: [...granted].sort(),
       policy: { singlePrompt: granted.has(SINGLE_PROMPT), chatText: policy.sessions.chatText },
     });
   }
 
-  /** The sign-in behind a token, checked exactly as the API checks a bearer token. */
-  private technician(token: string, ip: string): Promise<Principal> {
+  /**
+   * The sign-in behind a token, checked exactly as the API checks a bearer token; or behind a
+   * gateway ticket, which this uses up.
+   */
+  private async technician(token: string, ip: string): Promise<Principal> {
     if (typeof token !== 'string' || token.length > 200) throw refused();
+    if (GatewayTickets.isTicket(token)) {
+      const redeemed = await this.tickets.redeem(token);
+      if (!redeemed) throw refused();
+      return this.authenticator.authenticateSignIn(redeemed.tenantId, redeemed.signInId, ip);
+    }
     return this.authenticator.authenticate(
       { authorization: `Bearer ${token}`, method: 'GET', ip },
       'signed-in',
@@ -199,6 +254,7 @@ export class SessionGateway implements SessionGatewayPort {
     extra: {
       name?: string | undefined;
       memberId?: string;
+      signInId?: string;
       permissions?: string[];
       policy?: { [key: string]: JsonValue };
     } = {},

@@ -7,7 +7,11 @@ export type SessionState = 'waiting' | 'active' | 'on-hold' | 'transferred' | 'c
 /** Who a participant is in a session; the certificate's role. */
 export type SessionRole = 'technician' | 'end-user';
 
-/** How a connection proves it belongs to a session, in its first gateway message. */
+/**
+ * How a connection proves it belongs to a session, in its first gateway message. A technician's
+ * `token` is an API sign-in token, or a single-use gateway ticket (`tgt.…`) that a browser's
+ * cookie sign-in asked for at `POST /api/v1/gateway/tickets`.
+ */
 export type GatewayCredentials =
   | { readonly kind: 'technician'; readonly token: string }
   | { readonly kind: 'end-user'; readonly participantId: string; readonly secret: string };
@@ -35,6 +39,8 @@ export interface Admission {
   readonly name?: string;
   /** The signed-in technician; absent for the end user. */
   readonly memberId?: string;
+  /** Technicians: the sign-in behind the connection, which the periodic check looks at again. */
+  readonly signInId?: string;
   /** Technicians: the group permissions the end user's side enforces. */
   readonly permissions?: readonly string[];
   /** Technicians: the policy the end user's side enforces (`singlePrompt`, `chatText`). */
@@ -68,12 +74,22 @@ export interface SessionGatewayPort {
   countBytes(admission: Admission, bytes: number): void;
   /** Lets a signed-in technician watch its groups' queues; TETHER_E_NOT_ADMITTED otherwise. */
   watchQueues(token: string, clientIp: string): Promise<QueueWatch>;
+  /**
+   * Checks a technician's admission again (the sign-in behind it still holds, the seat is still
+   * theirs, the session still open) without its credentials, which may have been a single-use
+   * ticket; resolves with the admission as it holds now, or rejects TETHER_E_NOT_ADMITTED.
+   */
+  recheckAdmission(admission: Admission, clientIp: string): Promise<Admission>;
+  /** {@link recheckAdmission} for a queue watcher: the sign-in and the member still hold. */
+  recheckWatch(watch: QueueWatch, clientIp: string): Promise<QueueWatch>;
 }
 
 /** A technician's console asking for its groups' queues, live. */
 export interface QueueWatch {
   readonly tenantId: TenantId;
   readonly memberId: string;
+  /** The sign-in behind the watch, which the periodic check looks at again. */
+  readonly signInId: string;
   /** The groups whose queues the member sees. */
   readonly groupIds: readonly string[];
 }

@@ -13,6 +13,8 @@ import { TenantCipher } from '../crypto/tenant-cipher.js';
 import type { ApiRegistry } from '../http/api-registry.js';
 import { identityDepsOf } from '../identity/start-identity.js';
 import { SessionAuthenticator } from '../identity/session-authenticator.js';
+import { GatewayTickets } from './gateway-tickets.js';
+import { registerGatewayTicketRoute } from './gateway-ticket-route.js';
 import { registerJoinRoutes } from './join-routes.js';
 import { JoinService } from './join-service.js';
 import { PresenceWriter } from './presence-writer.js';
@@ -69,7 +71,8 @@ export async function startSessions(
   const service = new SessionService(deps);
   const presence = new PresenceWriter(storage, clock, log);
   const authenticator = new SessionAuthenticator(identityDepsOf(root, storage, logger));
-  const gateway = new SessionGateway(deps, service, authenticator, presence);
+  const tickets = new GatewayTickets(storage, clock, log);
+  const gateway = new SessionGateway(deps, service, authenticator, presence, tickets);
   const sweeper = new SessionSweeper(storage, service, presence, clock, settings.graceSeconds, log);
 
   const directory = new SessionDirectory(storage, events, log);
@@ -80,6 +83,7 @@ export async function startSessions(
   const routes = [
     ...registerSessionRoutes({ api, deps, service }),
     ...registerJoinRoutes(api, new JoinService(deps, service)),
+    registerGatewayTicketRoute(api, deps, tickets),
   ];
   sweeper.start();
   log.info({ graceSeconds: settings.graceSeconds }, 'sessions started');

@@ -31,6 +31,6 @@ for (const app of APPS) {
   }
 }
 await mkdir(path.join(OUT, 'assets'), { recursive: true });
-for (const asset of ['tether.css', 'tether.svg']) {
+for (const asset of ['tether.css', 'panel-kit.css', 'tether.svg']) {
   await copyFile(path.join(SOURCE, 'shared', asset), path.join(OUT, 'assets', asset));
 }

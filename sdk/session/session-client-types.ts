@@ -20,6 +20,12 @@ export interface SessionClientOptions {
   /** The session GUID. */
   readonly sessionId: string;
   readonly credentials: GatewayCredentials;
+  /**
+   * Credentials for each connection after the first, when those of the last one cannot be used
+   * again: a browser's technician fetches a fresh single-use gateway ticket here. A rejection
+   * counts as a dropped connection (the client retries with backoff).
+   */
+  readonly renewCredentials?: () => Promise<GatewayCredentials>;
   /** When set, a peer certificate of another role is refused (the applet: `technician`). */
   readonly expectedPeerRole?: ParticipantRole;
   /** Opens WebSockets: `nodeWebSocketFactory(...)` in Node, the global one in browsers. */

@@ -7,7 +7,11 @@ import { KeyAgreementError } from '../crypto/key-schedule.js';
 import type { ParticipantCertificateFields } from '../crypto/participant-certificate.js';
 import { checkCertificate, type CertificateExpectation } from './certificate-checks.js';
 import { EventHub } from './event-hub.js';
-import type { ConsentReportEvent, SessionState } from './gateway-credentials.js';
+import type {
+  ConsentReportEvent,
+  GatewayCredentials,
+  SessionState,
+} from './gateway-credentials.js';
 import { decodeEnvelope, encodeEnvelope } from './gateway-envelope.js';
 import { parseGatewayMessage, type ReadyMessage } from './gateway-messages.js';
 import { PeerLink, type PeerLinkHost } from './peer-link.js';
@@ -51,6 +55,8 @@ type Status = 'idle' | 'connecting' | 'ready' | 'waiting' | 'closed';
  */
 export class SessionClient {
   private status: Status = 'idle';
+  /** Connections attempted so far; every one after the first may need renewed credentials. */
+  private opened = 0;
   private socket: WebSocketLike | undefined;
   private me: ParticipantCertificateFields | undefined;
   private sessionState: SessionState | undefined;
@@ -201,6 +207,25 @@ export class SessionClient {
   }
 
   private open(): void {
+    const renew = this.options.renewCredentials;
+    if (this.opened === 0 || renew === undefined) return this.openWith(this.options.credentials);
+    renew().then(
+      (credentials) => {
+        if (this.status === 'closed') return;
+        if (credentials.kind !== this.options.credentials.kind) {
+          return this.finish(1000, 'renewed credentials of another kind');
+        }
+        this.openWith(credentials);
+      },
+      (error: unknown) => {
+        this.logger.warn({ err: String(error) }, 'could not renew the credentials');
+        if (this.status !== 'closed') this.scheduleReconnect(1006);
+      },
+    );
+  }
+
+  private openWith(credentials: GatewayCredentials): void {
+    this.opened++;
     this.logger.info({ attempt: this.backoff.attempts }, 'connecting to the gateway');
     let socket: WebSocketLike;
     try {
@@ -211,14 +236,14 @@ export class SessionClient {
     }
     this.socket = socket;
     socket.binaryType = 'arraybuffer';
-    socket.onopen = () => socket.send(JSON.stringify(this.authMessage()));
+    socket.onopen = () => socket.send(JSON.stringify(this.authMessage(credentials)));
     socket.onmessage = (event) => this.onSocketMessage(socket, event.data);
     socket.onclose = (event) => this.onSocketClose(socket, event.code, event.reason);
     socket.onerror = () => this.logger.debug({}, 'WebSocket error; its close follows');
   }
 
-  private authMessage() {
-    const { sessionId, credentials } = this.options;
+  private authMessage(credentials: GatewayCredentials) {
+    const { sessionId } = this.options;
     return { t: 'auth', v: 1, sessionId, boxKey: this.boxKey, credentials };
   }
 

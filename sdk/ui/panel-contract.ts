@@ -5,6 +5,11 @@
  * imports each module and calls `mount` once per session with a host. Pages know no feature by
  * name: everything a panel needs comes through its host.
  *
+ * Panels style themselves with the classes of `/assets/tether.css` and `/assets/panel-kit.css`
+ * (`panel-stack`, `feed`, `feed-item`, `mine`, `feed-who`, `feed-text`, `feed-meta`,
+ * `feed-status`, `compose`, `compose-input`), which every page links: the CSP lets no panel
+ * bring a stylesheet of its own or use inline styles.
+ *
  * Everything that comes from the other side (chat text, names, file names) must be rendered as
  * text (`textContent`, or a library that escapes), never as HTML: the pages' Content-Security-
  * Policy forbids inline scripts, but a panel must not rely on it.

@@ -109,7 +109,12 @@ export class MemorySessionPort implements SessionGatewayPort {
       role: participant.role,
       state: session.state,
       ...(technician
-        ? { memberId: 'member-1', permissions: participant.permissions, policy: { chatText: true } }
+        ? {
+            memberId: 'member-1',
+            signInId: participant.secret,
+            permissions: participant.permissions,
+            policy: { chatText: true },
+          }
         : {}),
     };
   }
@@ -148,7 +153,24 @@ export class MemorySessionPort implements SessionGatewayPort {
   async watchQueues(token: string): Promise<QueueWatch> {
     const groupIds = this.watchers.get(token);
     if (!groupIds) throw new TetherError('TETHER_E_NOT_ADMITTED');
-    return { tenantId: FIXTURE_TENANT, memberId: 'member-1', groupIds };
+    return { tenantId: FIXTURE_TENANT, memberId: 'member-1', signInId: token, groupIds };
+  }
+
+  /** The fixture's sign-in is the technician's token: it holds until {@link revoke}. */
+  async recheckAdmission(admission: Admission): Promise<Admission> {
+    const session = this.sessions.get(admission.sessionId);
+    const still = session?.participants.some(
+      (p) => p.participantId === admission.participantId && p.secret === admission.signInId,
+    );
+    if (!session || !still || session.state === 'closed') {
+      throw new TetherError('TETHER_E_NOT_ADMITTED');
+    }
+    return admission;
+  }
+
+  async recheckWatch(watch: QueueWatch): Promise<QueueWatch> {
+    if (!this.watchers.has(watch.signInId)) throw new TetherError('TETHER_E_NOT_ADMITTED');
+    return watch;
   }
 
   private record(what: PortCall['what'], admission: Admission, detail?: unknown): void {

@@ -36,6 +36,7 @@ describe('validateManifest', () => {
 
   const cases: Array<[string, unknown, string]> = [
     ['a name in capitals', { ...valid, name: 'Chat' }, 'field name'],
+    ["the engine's own records name", { ...valid, name: '@tether/engine' }, 'field name'],
     ['a version that is not semver', { ...valid, version: '1' }, 'field version'],
     ['an engine range that is not a range', { ...valid, engine: 'newest' }, 'field engine'],
     [

@@ -1,3 +1,4 @@
 import { render } from 'preact';
+import { ConsoleApp } from './console-app.js';
 
-render(<h1>console</h1>, document.getElementById('app') as HTMLElement);
+render(<ConsoleApp />, document.getElementById('app') as HTMLElement);

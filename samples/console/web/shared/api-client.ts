@@ -18,6 +18,11 @@ function csrfToken(): string | undefined {
   return entry === undefined ? undefined : decodeURIComponent(entry.slice(CSRF_COOKIE.length + 1));
 }
 
+/** Whether this page holds a sign-in's CSRF cookie: without one it is surely signed out. */
+export function hasCsrfCookie(): boolean {
+  return csrfToken() !== undefined;
+}
+
 /** One call of the API. */
 export interface ApiCall {
   readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
