@@ -4,6 +4,12 @@ import type { Directory } from './directory-context.js';
 import { ErrorNote } from './error-note.js';
 import { describeCell, type CatalogueEntry, type Effective } from './permission-cell.js';
 
+const CHOICES = [
+  ['inherit', 'Inherit from above'],
+  ['allow', 'Allow'],
+  ['deny', 'Deny'],
+] as const;
+
 /** The cell being edited: a group and a permission. */
 export interface Cell {
   readonly groupId: string;
@@ -62,10 +68,10 @@ export function PermissionEditor(props: {
       ) : null}
       <fieldset disabled={readOnly}>
         <legend>In this group</legend>
-        {(['inherit', 'allow', 'deny'] as const).map((value) => (
+        {CHOICES.map(([value, words]) => (
           <label class="inline" key={value}>
-            <input type="radio" name="value" value={value} defaultChecked={initial === value} />{' '}
-            {value === 'inherit' ? 'Inherit from above' : value === 'allow' ? 'Allow' : 'Deny'}
+            <input type="radio" name="value" value={value} defaultChecked={initial === value} />
+            {words}
           </label>
         ))}
         {directory.master ? (
