@@ -19,6 +19,12 @@ type View =
 export function AdminApp() {
   const [view, setView] = useState<View>({ kind: 'checking' });
   const check = async () => {
+    // Without the script-readable CSRF cookie there is no sign-in to ask about; asking anyway
+    // would only log a failed request in the console.
+    if (!document.cookie.split('; ').some((part) => part.startsWith('tether_csrf='))) {
+      setView({ kind: 'signed-out' });
+      return;
+    }
     try {
       const answer = await api<SignInAnswer>('/api/v1/auth/session');
       if (answer.state !== 'active') setView({ kind: 'signed-out', resume: answer.state });

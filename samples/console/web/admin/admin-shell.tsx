@@ -76,7 +76,7 @@ export function AdminShell(props: { readonly me: Me; readonly onSignOut: () => v
         <span class="brand">Tether admin center</span>
         <span class="spacer" />
         <span class="who">
-          {props.me.displayName} · {ROLE_TITLES[props.me.role] ?? props.me.role}
+          {props.me.displayName} · {props.me.email} · {ROLE_TITLES[props.me.role] ?? props.me.role}
         </span>
         <button type="button" onClick={props.onSignOut}>
           Sign out

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../shared/api-client.js';
+import { ChoiceSelect } from './choice-select.js';
 import type { Directory } from './directory-context.js';
 import { ErrorNote } from './error-note.js';
 import { isoOf, localInputValue, queryOf, shownTime } from './period.js';
@@ -35,6 +36,16 @@ function who(record: AuditRecord, directory: Directory): string {
   return actor.label ? `${actor.kind}: ${actor.label}` : actor.kind;
 }
 
+/** The name a record's change carries, for what no longer exists (a deleted group). */
+function recordedName(record: AuditRecord): string | undefined {
+  for (const side of [record.after, record.before]) {
+    const named = side as { name?: unknown; displayName?: unknown } | undefined;
+    const name = named?.displayName ?? named?.name;
+    if (typeof name === 'string') return name;
+  }
+  return undefined;
+}
+
 function what(record: AuditRecord, directory: Directory): string {
   const target = record.target;
   if (!target) return '';
@@ -44,7 +55,7 @@ function what(record: AuditRecord, directory: Directory): string {
       : target.kind === 'group' && target.id
         ? directory.groupName(target.id)
         : undefined;
-  return [target.kind, name ?? target.id].filter(Boolean).join(' ');
+  return [target.kind, name ?? recordedName(record) ?? target.id].filter(Boolean).join(' ');
 }
 
 /** The audit report: records by group, action and period, a page at a time; CSV export. */
@@ -91,14 +102,15 @@ export function AuditView(props: { readonly directory: Directory }) {
       <form class="card row filters" onSubmit={search} aria-label="Audit filters">
         <div class="field">
           <label for="audit-group">Group</label>
-          <select id="audit-group" name="nodeId" defaultValue={filters.nodeId}>
-            <option value="">{directory.master ? 'Whole organisation' : 'All my groups'}</option>
-            {directory.placed.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.path}
-              </option>
-            ))}
-          </select>
+          <ChoiceSelect
+            id="audit-group"
+            name="nodeId"
+            initial={filters.nodeId}
+            choices={[
+              ['', directory.master ? 'Whole organisation' : 'All my groups'],
+              ...directory.placed.map((g) => [g.id, g.path] as const),
+            ]}
+          />
         </div>
         <div class="field">
           <label for="audit-action">Action</label>

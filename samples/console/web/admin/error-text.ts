@@ -24,6 +24,7 @@ const WORDS: Readonly<Record<string, string>> = {
 /**
  * Puts an error of the API in plain words. A validation error names its field
  * (`body.name: too long`): the field goes apart, so a form can show the words next to it.
+ * Messages are the engine's own and shown as text, never as markup.
  */
 export function plainError(error: unknown): PlainError {
   if (!(error instanceof ApiError)) {
@@ -31,7 +32,8 @@ export function plainError(error: unknown): PlainError {
   }
   const named = /^((?:body|query|params)\.[A-Za-z0-9_.]+): (.*)$/.exec(error.message);
   if (error.code === 'TETHER_E_VALIDATION' && named) {
-    return { field: named[1], text: `Not accepted: ${named[2]}.` };
+    // A list's entry (`body.ipAllowList.2`) belongs to the list's field.
+    return { field: named[1]!.replace(/(\.\d+)+$/, ''), text: `Not accepted: ${named[2]}.` };
   }
   if (error.code === 'TETHER_E_VALIDATION' || error.code === 'TETHER_E_PASSWORD_POLICY') {
     return { text: `Not accepted: ${error.message}` };

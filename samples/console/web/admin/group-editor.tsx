@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../shared/api-client.js';
+import { ChoiceSelect } from './choice-select.js';
 import { ConfirmButton } from './confirm-button.js';
 import { subtreeOf, type Group } from './directory.js';
 import type { Directory } from './directory-context.js';
@@ -66,19 +67,18 @@ export function GroupEditor(props: {
       <input id="group-name" name="name" defaultValue={group.name} required maxLength={200} />
       <ErrorNote error={error} field="body.name" />
       <label for="group-parent">Inside</label>
-      <select id="group-parent" name="parentId" defaultValue={group.parentId ?? ''}>
-        <option value="" disabled={!directory.master}>
-          Top of the tree
-        </option>
-        {parentOutOfReach ? (
-          <option value={group.parentId}>A group outside your reach</option>
-        ) : null}
-        {parents.map((g) => (
-          <option key={g.id} value={g.id}>
-            {g.path}
-          </option>
-        ))}
-      </select>
+      <ChoiceSelect
+        id="group-parent"
+        name="parentId"
+        initial={group.parentId ?? ''}
+        choices={[
+          ['', 'Top of the tree', !directory.master],
+          ...(parentOutOfReach
+            ? [[group.parentId ?? '', 'A group outside your reach'] as const]
+            : []),
+          ...parents.map((g) => [g.id, g.path] as const),
+        ]}
+      />
       <ErrorNote error={error} field="body.parentId" />
       <label for="group-addresses">Addresses its technicians may work from</label>
       <textarea

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../shared/api-client.js';
+import { ChoiceSelect } from './choice-select.js';
 import { ConfirmButton } from './confirm-button.js';
 import { ROLE_TITLES, type Member } from './directory.js';
 import type { Directory } from './directory-context.js';
@@ -68,25 +69,25 @@ export function MemberEditor(props: { readonly member: Member; readonly director
         <input id="edit-name" name="displayName" defaultValue={member.displayName} required />
         <ErrorNote error={error} field="body.displayName" />
         <label for="edit-role">Role</label>
-        <select id="edit-role" name="role" defaultValue={member.role}>
-          {[...new Set([member.role, ...roles])].map((role) => (
-            <option key={role} value={role} disabled={!roles.includes(role)}>
-              {ROLE_TITLES[role] ?? role}
-            </option>
-          ))}
-        </select>
+        <ChoiceSelect
+          id="edit-role"
+          name="role"
+          initial={member.role}
+          choices={[...new Set([member.role, ...roles])].map(
+            (role) => [role, ROLE_TITLES[role] ?? role, !roles.includes(role)] as const,
+          )}
+        />
         <ErrorNote error={error} field="body.role" />
         <label for="edit-group">Group</label>
-        <select id="edit-group" name="groupId" defaultValue={member.groupId ?? ''}>
-          <option value="" disabled={!directory.master}>
-            No group
-          </option>
-          {directory.placed.map((g) => (
-            <option key={g.id} value={g.id}>
-              {g.path}
-            </option>
-          ))}
-        </select>
+        <ChoiceSelect
+          id="edit-group"
+          name="groupId"
+          initial={member.groupId ?? ''}
+          choices={[
+            ['', 'No group', !directory.master],
+            ...directory.placed.map((g) => [g.id, g.path] as const),
+          ]}
+        />
         <ErrorNote error={error} field="body.groupId" />
         <label for="edit-sso">SSO ID (NameID at the identity provider)</label>
         <input id="edit-sso" name="ssoId" defaultValue={member.ssoId ?? ''} maxLength={200} />

@@ -54,39 +54,41 @@ export function MembersView(props: { readonly directory: Directory }) {
               ))}
             </select>
           </div>
-          <table class="members">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">E-mail</th>
-                <th scope="col">Role</th>
-                <th scope="col">Group</th>
-                <th scope="col">Status</th>
-                <th scope="col">SSO ID</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((m) => (
-                <tr key={m.id} class={m.id === selected ? 'selected' : ''}>
-                  <td>
-                    <button type="button" class="link" onClick={() => setSelected(m.id)}>
-                      {m.displayName}
-                    </button>
-                  </td>
-                  <td>{m.email}</td>
-                  <td>{ROLE_TITLES[m.role] ?? m.role}</td>
-                  <td>{m.groupId ? (directory.groupName(m.groupId) ?? '') : '—'}</td>
-                  <td>
-                    <span class={`status ${statusOf(m).toLowerCase()}`}>{statusOf(m)}</span>
-                  </td>
-                  <td>
-                    {m.ssoId ?? ''}
-                    {m.ssoDisabled ? <span class="muted"> (off)</span> : null}
-                  </td>
+          <div class="table-scroll">
+            <table class="members">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">E-mail</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Group</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">SSO ID</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {shown.map((m) => (
+                  <tr key={m.id} class={m.id === selected ? 'selected' : ''}>
+                    <td>
+                      <button type="button" class="link" onClick={() => setSelected(m.id)}>
+                        {m.displayName}
+                      </button>
+                    </td>
+                    <td>{m.email}</td>
+                    <td>{ROLE_TITLES[m.role] ?? m.role}</td>
+                    <td>{m.groupId ? (directory.groupName(m.groupId) ?? '') : '—'}</td>
+                    <td>
+                      <span class={`status ${statusOf(m).toLowerCase()}`}>{statusOf(m)}</span>
+                    </td>
+                    <td>
+                      {m.ssoId ?? ''}
+                      {m.ssoDisabled ? <span class="muted"> (off)</span> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           {shown.length === 0 ? <p class="muted">Nobody matches.</p> : null}
         </div>
         <div class="stack">

@@ -4,6 +4,7 @@ import type { Directory } from './directory-context.js';
 import { ErrorNote } from './error-note.js';
 import { PermissionEditor, type Cell } from './permission-editor.js';
 import { describeCell, type CatalogueEntry, type Effective } from './permission-cell.js';
+import { LockIcon } from './lock-icon.js';
 import { useLoad } from './use-load.js';
 
 /** The permission matrix: every catalogue permission (rows) for every group (columns). */
@@ -92,11 +93,7 @@ export function PermissionsView(props: { readonly directory: Directory }) {
                           onClick={() => setCell({ groupId: group.id, permission })}
                         >
                           {effective.allowed ? '✓' : '✕'}
-                          {effective.lockedBy ? (
-                            <span class="lock" aria-hidden="true">
-                              🔒
-                            </span>
-                          ) : null}
+                          {effective.lockedBy ? <LockIcon /> : null}
                         </button>
                       </td>
                     );
@@ -108,7 +105,7 @@ export function PermissionsView(props: { readonly directory: Directory }) {
         </div>
       ) : null}
       <p class="muted legend">
-        ✓ allowed · ✕ denied · bold: set in that group, faint: inherited · 🔒 locked
+        ✓ allowed · ✕ denied · bold: set in that group, faint: inherited · <LockIcon /> locked
       </p>
     </section>
   );

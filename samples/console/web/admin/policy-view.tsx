@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api } from '../shared/api-client.js';
+import { ChoiceSelect, type Choice } from './choice-select.js';
 import { ErrorNote } from './error-note.js';
 import { useLoad } from './use-load.js';
 
@@ -19,6 +20,19 @@ interface Policy {
   readonly sessions: { chatText: string };
   readonly ipAllowList: string[];
 }
+
+const STRENGTHS: readonly Choice[] = [
+  ['0', '0: anything'],
+  ['1', '1: very weak'],
+  ['2', '2: weak'],
+  ['3', '3: good'],
+  ['4', '4: strong'],
+];
+const WHO_NEEDS_SECOND_FACTOR: readonly Choice[] = [
+  ['nobody', 'Nobody'],
+  ['administrators', 'Administrators'],
+  ['everyone', 'Everyone'],
+];
 
 const FIELDS = [
   'body.password.minLength',
@@ -153,17 +167,12 @@ export function PolicyView() {
             'minStrength',
             'Weakest password accepted',
             'body.password.minStrength',
-            <select
+            <ChoiceSelect
               id="minStrength"
               name="minStrength"
-              defaultValue={String(policy.password.minStrength)}
-            >
-              <option value="0">0: anything</option>
-              <option value="1">1: very weak</option>
-              <option value="2">2: weak</option>
-              <option value="3">3: good</option>
-              <option value="4">4: strong</option>
-            </select>,
+              initial={String(policy.password.minStrength)}
+              choices={STRENGTHS}
+            />,
           )}
           {f(
             'maxAgeDays',
@@ -213,11 +222,12 @@ export function PolicyView() {
             'required',
             'Who needs a second factor',
             'body.secondFactor.required',
-            <select id="required" name="required" defaultValue={policy.secondFactor.required}>
-              <option value="nobody">Nobody</option>
-              <option value="administrators">Administrators</option>
-              <option value="everyone">Everyone</option>
-            </select>,
+            <ChoiceSelect
+              id="required"
+              name="required"
+              initial={policy.secondFactor.required}
+              choices={WHO_NEEDS_SECOND_FACTOR}
+            />,
           )}
           <fieldset class="plain">
             <legend>Methods members may use</legend>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../shared/api-client.js';
+import { ChoiceSelect } from './choice-select.js';
 import type { Directory } from './directory-context.js';
 import { ErrorNote } from './error-note.js';
 import { isoOf, localInputValue, queryOf, shownTime } from './period.js';
@@ -59,25 +60,27 @@ export function TranscriptsView(props: { readonly directory: Directory }) {
       <form class="card row filters" onSubmit={search} aria-label="Transcript filters">
         <div class="field">
           <label for="chat-group">Group</label>
-          <select id="chat-group" name="group" defaultValue={filters.group}>
-            <option value="">Whole organisation</option>
-            {directory.placed.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.path}
-              </option>
-            ))}
-          </select>
+          <ChoiceSelect
+            id="chat-group"
+            name="group"
+            initial={filters.group}
+            choices={[
+              ['', 'Whole organisation'],
+              ...directory.placed.map((g) => [g.id, g.path] as const),
+            ]}
+          />
         </div>
         <div class="field">
           <label for="chat-technician">Technician</label>
-          <select id="chat-technician" name="technician" defaultValue={filters.technician}>
-            <option value="">Anyone</option>
-            {directory.members.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.displayName}
-              </option>
-            ))}
-          </select>
+          <ChoiceSelect
+            id="chat-technician"
+            name="technician"
+            initial={filters.technician}
+            choices={[
+              ['', 'Anyone'],
+              ...directory.members.map((m) => [m.id, m.displayName] as const),
+            ]}
+          />
         </div>
         <div class="field">
           <label for="chat-session">Session</label>
