@@ -1,3 +1,4 @@
+import { ApiError } from '../shared/api-client.js';
 import { plainError } from './error-text.js';
 
 /** Where an error shows: next to one field, or as the form's own note for the rest. */
@@ -22,9 +23,19 @@ export function ErrorNote(props: ErrorNoteProps) {
   ) {
     return null;
   }
+  // An ended sign-in (idle logoff, a disabled account) gets a way back to the sign-in form.
+  const signedOut = props.error instanceof ApiError && props.error.status === 401;
   return (
     <p class="error field-error" role="alert" id={props.id}>
       {plain.text}
+      {signedOut ? (
+        <>
+          {' '}
+          <button type="button" onClick={() => location.reload()}>
+            Sign in again
+          </button>
+        </>
+      ) : null}
     </p>
   );
 }

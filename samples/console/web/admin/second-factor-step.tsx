@@ -69,11 +69,14 @@ function CodeForm(props: {
     );
   }, [totpSetup]);
 
+  const [phone, setPhone] = useState('');
   const send = async () => {
     setError(undefined);
     try {
       const path = `/api/v1/auth/second-factor/${props.method}/send`;
-      setSentTo((await api<{ sentTo: string }>(path, { method: 'POST' })).sentTo);
+      // Setting up text messages proves a number; later the number on record is used.
+      const body = props.method === 'sms' && props.setup ? { phone: phone.trim() } : undefined;
+      setSentTo((await api<{ sentTo: string }>(path, { method: 'POST', body })).sentTo);
     } catch (failure) {
       setError(failure);
     }
@@ -112,6 +115,19 @@ function CodeForm(props: {
             <code class="totp-secret">{totp.secret}</code>
           </p>
         </div>
+      ) : null}
+      {props.method === 'sms' && props.setup ? (
+        <>
+          <label for="phone">Mobile number</label>
+          <input
+            id="phone"
+            type="tel"
+            autocomplete="tel"
+            placeholder="+4915112345678"
+            value={phone}
+            onInput={(event) => setPhone((event.currentTarget as HTMLInputElement).value)}
+          />
+        </>
       ) : null}
       {props.method !== 'totp' ? (
         <div class="row">
