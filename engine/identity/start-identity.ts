@@ -11,6 +11,7 @@ import { Permission } from '../contracts/permission-contract.js';
 import type { Storage } from '../contracts/storage-contract.js';
 import { TenantCipher } from '../crypto/tenant-cipher.js';
 import type { ApiRegistry } from '../http/api-registry.js';
+import { registerAdminScopeRoutes } from './admin-scope-routes.js';
 import { ApiKeyAuthenticator, presentsApiKey } from './api-key-authenticator.js';
 import { registerApiKeyRoutes } from './api-key-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
@@ -18,6 +19,7 @@ import { registerGroupAdminRoutes } from './group-admin-routes.js';
 import { GroupPermissionService } from './group-permission-service.js';
 import { registerMemberAdminRoutes } from './member-admin-routes.js';
 import type { CatalogueEntry } from './permission-catalogue.js';
+import { registerPermissionCatalogueRoutes } from './permission-catalogue-routes.js';
 import { registerPolicyAdminRoutes } from './policy-admin-routes.js';
 import { registerSsoRoutes } from './sso-routes.js';
 import type { IdentityDeps } from './identity-deps.js';
@@ -83,7 +85,9 @@ export function startIdentity(
       secondFactor: new SecondFactorService(deps),
     }),
     ...registerMemberAdminRoutes(admin),
+    ...registerAdminScopeRoutes(admin),
     ...registerGroupAdminRoutes({ ...admin, catalogue }),
+    ...registerPermissionCatalogueRoutes(api, catalogue),
     ...registerPolicyAdminRoutes(admin),
     ...registerSsoRoutes({ api, identity: deps, ...(publicUrl ? { publicUrl } : {}) }),
     ...registerApiKeyRoutes(admin),

@@ -54,6 +54,7 @@ const Query = z.object({
   from: z.iso.datetime().optional(),
   to: z.iso.datetime().optional(),
   action: z.string().max(100).optional(),
+  nodeId: z.uuid().optional().describe('Only what happened in this group'),
 });
 
 /**
@@ -85,6 +86,7 @@ export default definePlugin({
           ...(query.from ? { from: new Date(query.from) } : {}),
           ...(query.to ? { to: new Date(query.to) } : {}),
           ...(query.action ? { actions: [query.action] } : {}),
+          ...(query.nodeId ? { nodeIds: [query.nodeId] } : {}),
         };
         const { lines, truncated } = await collect(audit, principal!.tenantId, filter);
         return {

@@ -19,6 +19,7 @@ import {
   TranscriptQuery,
 } from './chat-schemas.js';
 import type { ChatTranscripts } from './chat-transcripts.js';
+import { transcriptCsvRoute } from './transcript-csv-route.js';
 
 /** Who reads every transcript of the tenant: the roles that read the audit export. */
 const ADMIN_ROLES: readonly MemberRole[] = ['master-account-holder', 'master-administrator'];
@@ -108,6 +109,7 @@ function searchTranscripts(deps: ChatRouteDeps): Disposable {
       const filter = {
         session: query.session,
         technician: query.technician,
+        group: query.group,
         from: query.from ? new Date(query.from) : undefined,
         to: query.to ? new Date(query.to) : undefined,
       };
@@ -139,5 +141,10 @@ function sessionTranscript(deps: ChatRouteDeps): Disposable {
 
 /** Registers the chat plugin's routes; the disposables undo them. */
 export function registerChatRoutes(deps: ChatRouteDeps): Disposable[] {
-  return [postMessages(deps), searchTranscripts(deps), sessionTranscript(deps)];
+  return [
+    postMessages(deps),
+    searchTranscripts(deps),
+    transcriptCsvRoute(deps, ADMIN_ROLES),
+    sessionTranscript(deps),
+  ];
 }

@@ -49,6 +49,7 @@ export const PageQuery = {
 export const TranscriptQuery = z.object({
   session: SessionRef.optional(),
   technician: z.uuid().optional(),
+  group: z.uuid().optional().describe('Only sessions of this group (where they were when stored)'),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   ...PageQuery,
@@ -67,6 +68,7 @@ export const TranscriptMessage = z.object({
   textUnreadable: z.literal(true).optional(),
   storedBy: z.string(),
   storedAt: z.string(),
+  group: z.string().optional(),
 });
 
 /** A page of stored messages. */

@@ -32,6 +32,8 @@ interface StoredMessage {
   readonly storedBy: string;
   readonly storedAt: string;
   readonly technicianIds: readonly string[];
+  /** The group the session belonged to when the message was stored, if any. */
+  readonly group?: string;
 }
 
 /** What one post stored. */
@@ -41,10 +43,14 @@ export interface StoreOutcome {
   readonly textOmitted: boolean;
 }
 
-/** Filters of a transcript search; `technician` is a member who took part in the session. */
+/**
+ * Filters of a transcript search; `technician` is a member who took part in the session,
+ * `group` the group the session belonged to when the message was stored.
+ */
 export interface TranscriptFilter {
   readonly session?: string;
   readonly technician?: string;
+  readonly group?: string;
   readonly from?: Date;
   readonly to?: Date;
 }
@@ -53,6 +59,8 @@ export interface TranscriptFilter {
 export const sessionTag = (ref: string) => `session:${ref}`;
 /** The tag a message carries for each technician who had taken part when it was stored. */
 export const technicianTag = (memberId: string) => `technician:${memberId}`;
+/** The tag a message carries for the group its session belonged to. */
+export const groupTag = (groupId: string) => `group:${groupId}`;
 
 const purposeOf = (ref: string) => `chat:${ref}`;
 const keyOf = (ref: string, id: string) => `${ref}/${id}`;
@@ -103,14 +111,11 @@ export class ChatTranscripts {
     page: PageRequest,
   ): Promise<Page<TranscriptMessage>> {
     const records = this.data.forTenant(tenantId);
-    const tag = filter.session
-      ? sessionTag(filter.session)
-      : filter.technician && technicianTag(filter.technician);
-    const query = { ...(tag ? { tag } : {}), from: filter.from, to: filter.to };
+    const query = { ...narrowestTag(filter), from: filter.from, to: filter.to };
     const found = await records.find(MESSAGE_KIND, query, page);
-    // With both a session and a technician, the session's tag narrows the search and the
-    // technician is checked on each of its messages.
-    const items = found.items.filter((record) => tookPart(record, filter.technician));
+    // One tag narrows the search (the session's, else the group's, else the technician's);
+    // the other filters are checked on each message found.
+    const items = found.items.filter((record) => matches(record, filter));
     const opened = await Promise.all(items.map((record) => this.open(tenantId, record)));
     return found.next ? { items: opened, next: found.next } : { items: opened };
   }
@@ -133,6 +138,7 @@ export class ChatTranscripts {
       storedBy: meta.storedBy,
       storedAt: meta.storedAt,
       technicianIds: [...session.technicianIds],
+      ...(session.groupId ? { group: session.groupId } : {}),
     };
     return stored as unknown as JsonValue;
   }
@@ -167,11 +173,20 @@ function distinct(messages: readonly IncomingMessage[]): IncomingMessage[] {
 
 function tagsOf(session: SupportSessionSummary, storedBy: string): string[] {
   const others = session.technicianIds.filter((id) => id !== storedBy);
-  const technicians = [storedBy, ...others].slice(0, MAX_TAGS - 1);
-  return [sessionTag(session.ref), ...technicians.map(technicianTag)];
+  const fixed = [sessionTag(session.ref), ...(session.groupId ? [groupTag(session.groupId)] : [])];
+  const technicians = [storedBy, ...others].slice(0, MAX_TAGS - fixed.length);
+  return [...fixed, ...technicians.map(technicianTag)];
 }
 
-function tookPart(record: PluginRecord, technician: string | undefined): boolean {
-  if (technician === undefined) return true;
-  return (record.value as unknown as StoredMessage).technicianIds?.includes(technician) ?? false;
+function narrowestTag(filter: TranscriptFilter): { tag?: string } {
+  if (filter.session) return { tag: sessionTag(filter.session) };
+  if (filter.group) return { tag: groupTag(filter.group) };
+  return filter.technician ? { tag: technicianTag(filter.technician) } : {};
+}
+
+function matches(record: PluginRecord, filter: TranscriptFilter): boolean {
+  const stored = record.value as unknown as StoredMessage;
+  if (filter.group !== undefined && stored.group !== filter.group) return false;
+  if (filter.technician === undefined) return true;
+  return stored.technicianIds?.includes(filter.technician) ?? false;
 }

@@ -34,6 +34,7 @@ const SAMPLE_BODIES: Readonly<Record<string, unknown>> = {
   createGroup: { name: 'New group' },
   updateGroup: { name: 'Renamed' },
   setGroupPermission: { allowed: true },
+  setMemberReach: { groupIds: [] },
   putPolicy: {},
   createApiKey: { name: 'k', scopes: ['members:read'], expiresInDays: 1 },
   greeterGreet: { name: 'x' },

@@ -47,6 +47,24 @@ describe('built-in plugin audit-export', () => {
     expect(rows[0]).to.contain(',group.created,');
   });
 
+  it('filters by group', async () => {
+    const made = async (name: string) => {
+      const answer = await engine.request('/api/v1/groups', {
+        method: 'POST',
+        headers: master,
+        body: { name },
+      });
+      return (answer.json as { id: string }).id;
+    };
+    const [north, south] = [await made('North'), await made('South')];
+    const answer = await engine.request(`/api/v1/plugins/audit-export/audit.csv?nodeId=${north}`, {
+      headers: master,
+    });
+    const rows = answer.text.trimEnd().split('\r\n').slice(1);
+    expect(rows).to.have.length(1);
+    expect(rows[0]).to.contain(`,group.created,`).and.contain(north).and.not.contain(south);
+  });
+
   it('answers only master administrators', async () => {
     const technician = await signedInMember(engine, 'csv-tech@example.test', 'technician');
     const refused = await engine.request('/api/v1/plugins/audit-export/audit.csv', {

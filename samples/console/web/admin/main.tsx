@@ -1,3 +1,4 @@
 import { render } from 'preact';
+import { AdminApp } from './admin-app.js';
 
-render(<h1>admin</h1>, document.getElementById('app') as HTMLElement);
+render(<AdminApp />, document.getElementById('app') as HTMLElement);
