@@ -23,6 +23,8 @@ interface PeerChannel {
   readonly boxKey: string;
   readonly sealer: FrameSealer;
   readonly opener: FrameOpener;
+  /** `0x01 ‖ len ‖ peer id`, the relay envelope's header for frames to this peer. */
+  readonly envelopeHeader: Buffer;
   sequence: number;
 }
 
@@ -85,9 +87,10 @@ export class GatewayParticipant {
     BENCH_CHANNEL.copy(record, 6);
     body.copy(record, DATA_HEADER_BYTES);
 
-    const frame = peer.sealer.seal(record);
-    const to = Buffer.from(peerId, 'ascii');
-    return sendBinary(this.socket, Buffer.concat([Buffer.from([0x01, to.length]), to, frame]));
+    // The sealer writes the envelope header and the frame into one buffer: no copy after it.
+    const envelope = peer.sealer.seal(record, peer.envelopeHeader);
+    const { buffer, byteOffset, length } = envelope;
+    return sendBinary(this.socket, Buffer.from(buffer, byteOffset, length));
   }
 
   /** Calls `handler` with the body of every DATA record a peer sends. */
@@ -170,7 +173,9 @@ export class GatewayParticipant {
     const peer = fields.participantId;
     const sealer = new FrameSealer(keys.sendKey, this.auth.sessionId, frameDirection(me, peer));
     const opener = new FrameOpener(keys.receiveKey, this.auth.sessionId, frameDirection(peer, me));
-    this.peers.set(peer, { boxKey: fields.boxKey, sealer, opener, sequence: 0 });
+    const to = Buffer.from(peer, 'ascii');
+    const envelopeHeader = Buffer.concat([Buffer.from([0x01, to.length]), to]);
+    this.peers.set(peer, { boxKey: fields.boxKey, sealer, opener, envelopeHeader, sequence: 0 });
     for (const waiter of this.peerWaiters.splice(0)) waiter(peer);
   }
 
