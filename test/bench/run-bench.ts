@@ -6,7 +6,12 @@ import { benchScript, killAllChildren, spawnBenchChild } from './bench-processes
 import { formatReport, type BenchResults } from './bench-report.js';
 import { EngineApi } from './engine-api.js';
 import { engineMissing, engineThroughputSession, measureEngineMemory } from './engine-bench.js';
-import { removeEngineDataDirs, startEngineProcess, type EngineProcess } from './engine-process.js';
+import {
+  engineProblems,
+  removeEngineDataDirs,
+  startEngineProcess,
+  type EngineProcess,
+} from './engine-process.js';
 import { startProfile } from './engine-profiler.js';
 import type { TimedPhaseHook } from './round-trip.js';
 import { roundTripRounds } from './round-trip-rounds.js';
@@ -179,6 +184,8 @@ main().then(
   },
   (error: unknown) => {
     log(`failed: ${(error as Error).stack ?? String(error)}`);
+    const problems = engineProblems();
+    if (problems.length > 0) log(`the engines warned:\n${problems.slice(-20).join('\n')}`);
     killAllChildren();
     process.exit(1);
   },
