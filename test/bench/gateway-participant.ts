@@ -78,14 +78,23 @@ export class GatewayParticipant {
 
   /** Seals `body` as the next DATA record for `peerId` and sends it in the relay envelope. */
   send(peerId: string, body: Buffer): Promise<void> {
+    const record = Buffer.allocUnsafe(DATA_HEADER_BYTES + body.length);
+    body.copy(record, DATA_HEADER_BYTES);
+    return this.sendRecord(peerId, record);
+  }
+
+  /**
+   * Like {@link send} with `record.subarray(DATA_HEADER_BYTES)` as the body, writing the record
+   * header over the first bytes of `record` instead of copying the body after a new header.
+   * `record` may be reused once this returns: it is sealed (copied, encrypted) at once.
+   */
+  sendRecord(peerId: string, record: Buffer): Promise<void> {
     const peer = this.peers.get(peerId);
     if (!peer) return Promise.reject(new Error(`no keys for the peer ${peerId}`));
-    const record = Buffer.allocUnsafe(DATA_HEADER_BYTES + body.length);
     record[0] = DATA;
     record.writeUInt32BE(++peer.sequence, 1);
     record[5] = BENCH_CHANNEL.length;
     BENCH_CHANNEL.copy(record, 6);
-    body.copy(record, DATA_HEADER_BYTES);
 
     // The sealer writes the envelope header and the frame into one buffer: no copy after it.
     const envelope = peer.sealer.seal(record, peer.envelopeHeader);
