@@ -61,7 +61,8 @@ function roundTripRow(name: string, runs: readonly RoundTripRun[] | undefined): 
   const p99 = fixed(median(senders.map((s) => s.p99))).padStart(7);
   const all = senders.map((s) => fixed(s.p99, 1)).join(', ');
   return (
-    `  ${name.padEnd(24)} p50 ${p50} ms   p99 ${p99} ms (${all})   ${received}/${sent} echoed` +
+    `  ${name.padEnd(24)} p50 ${p50} ms   p99 ${p99} ms (${all})\n` +
+    `  ${''.padEnd(24)} ${received}/${sent} echoed` +
     (sent > received ? ` (${sent - received} missing)` : '') +
     (dropped > 0 ? `, ${dropped} frames dropped` : '') +
     (failed > 0 ? `, ${failed} sends failed` : '')
@@ -142,8 +143,8 @@ export function formatReport(results: BenchResults): string {
     `  engine / raw TCP         ${fixed(ratio(engine, tcp))}`,
     `  plain ws / raw TCP       ${fixed(ratio(ws, tcp))}`,
     '',
-    `Round trip: ${o.sessions} concurrent sessions, ${o.payloadBytes} B every ${o.intervalMs} ms ` +
-      `each; ${o.rounds} runs of ${o.seconds} s per relay, taking turns`,
+    `Round trip: ${o.sessions} sessions, ${o.payloadBytes} B every ${o.intervalMs} ms each; ` +
+      `${o.rounds} runs of ${o.seconds} s per relay, taking turns`,
     roundTripRow('plain ws relay', plainTrips),
     roundTripRow('engine (encrypted)', engineTrips),
     cpuRow('plain ws relay', plainTrips),
