@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { WebSocket, type RawData } from 'ws';
-import type { Logger } from '../contracts/logger-contract.js';
 import { isTetherError } from '../errors.js';
-import type { EngineMetrics } from '../metrics/engine-metrics.js';
-import type { SessionSigningKey } from '../sessions/session-signing-key.js';
 import {
   queueTopic,
   type Admission,
@@ -21,28 +18,11 @@ import {
   parseClientMessage,
   type ClientMessage,
 } from './gateway-protocol.js';
-import type { QueueSink, QueueWatchers } from './queue-watchers.js';
+import type { GatewayContext } from './gateway-context.js';
+import type { QueueSink } from './queue-watchers.js';
 import { envelopeHeader, readRecipient, rewrap } from './relay-envelope.js';
 import type { RoomMember, SessionRoom } from './session-room.js';
-import type { SessionRooms } from './session-rooms.js';
-
-/** What every connection of one gateway shares. */
-export interface GatewayContext {
-  readonly port: () => SessionGatewayPort;
-  readonly signingKey: () => SessionSigningKey;
-  readonly rooms: SessionRooms;
-  readonly watchers: QueueWatchers;
-  /** The `engine:gateway` logger. */
-  readonly logger: Logger;
-  readonly metrics: EngineMetrics;
-  readonly authTimeoutMs: number;
-  /** How long a joining connection collects `present` answers before `ready`. */
-  readonly peerWaitMs: number;
-  /** How often a signed-in connection's sign-in is checked again. */
-  readonly recheckMs: number;
-  /** Called once when the connection is over, whoever ended it. */
-  readonly finished: (connection: GatewayConnection) => void;
-}
+import { SignInRecheck } from './sign-in-recheck.js';
 
 type Phase = 'pending' | 'admitting' | 'joining' | 'ready' | 'watching' | 'closed';
 type AuthMessage = ClientMessage & { t: 'auth' };
@@ -64,8 +44,7 @@ export class GatewayConnection implements RoomMember, QueueSink {
   /** The consent reports of this connection, one after the other. */
   private reporting: Promise<void> | undefined;
   /** Technicians and watchers: asks again whether the sign-in still holds (signed out, ...). */
-  private recheck: (() => Promise<unknown>) | undefined;
-  private recheckAt = 0;
+  private readonly recheck: SignInRecheck;
   private kind = 'pending';
   private admission: Admission | undefined;
   private room: SessionRoom | undefined;
@@ -93,6 +72,10 @@ export class GatewayConnection implements RoomMember, QueueSink {
       context.authTimeoutMs,
     );
     context.metrics.gatewayConnections.inc({ kind: this.kind });
+    this.recheck = new SignInRecheck(context.recheckMs, {
+      gone: () => this.close(CLOSE.notAdmitted, 'signed-out'),
+      failed: (error) => this.logError(error, 'sign-in check failed'),
+    });
   }
 
   /** True once closed; read again after each await, since the socket may close meanwhile. */
@@ -219,7 +202,7 @@ export class GatewayConnection implements RoomMember, QueueSink {
       if (admission.sessionId !== room.sessionId)
         return this.close(CLOSE.notAdmitted, 'not-admitted');
       if (admission.role === 'technician') {
-        this.checkAgainLater(() => this.context.port().recheckAdmission(admission, this.clientIp));
+        this.recheck.start(() => this.context.port().recheckAdmission(admission, this.clientIp));
       }
       await this.join(admission, message.boxKey);
     } catch (error) {
@@ -304,7 +287,7 @@ export class GatewayConnection implements RoomMember, QueueSink {
       if (this.isClosed) return;
       this.phase = 'watching';
       this.setKind('watcher');
-      this.checkAgainLater(() => this.context.port().recheckWatch(watch, this.clientIp));
+      this.recheck.start(() => this.context.port().recheckWatch(watch, this.clientIp));
       this.watched = watch.groupIds.map((groupId) => queueTopic(watch.tenantId, groupId));
       await this.context.watchers.add(this, this.watched);
       if (this.isClosed) return;
@@ -335,28 +318,9 @@ export class GatewayConnection implements RoomMember, QueueSink {
     }
   }
 
-  private checkAgainLater(recheck: () => Promise<unknown>): void {
-    this.recheck = recheck;
-    this.recheckAt = Date.now() + this.context.recheckMs;
-  }
-
-  /** A signed-out, locked or disabled technician loses the connection at the next check. */
-  private recheckIfDue(): void {
-    const recheck = this.recheck;
-    if (!recheck || Date.now() < this.recheckAt) return;
-    this.recheckAt = Date.now() + this.context.recheckMs;
-    recheck().then(
-      (still) => still === undefined && this.close(CLOSE.notAdmitted, 'signed-out'),
-      (error: unknown) =>
-        isTetherError(error, 'TETHER_E_NOT_ADMITTED')
-          ? this.close(CLOSE.notAdmitted, 'signed-out')
-          : this.logError(error, 'sign-in check failed'),
-    );
-  }
-
   private onPong(): void {
     this.alive = true;
-    this.recheckIfDue();
+    this.recheck.runIfDue();
     if (this.phase !== 'ready') return;
     void this.call('seen', (port, admission) => port.seen(admission));
   }

@@ -32,8 +32,18 @@ export function envelopeHeader(from: string): Buffer {
   return header;
 }
 
-/** `header ‖ envelope[offset..]` in one new buffer: the single copy a relayed frame costs. */
+/**
+ * `header ‖ envelope[offset..]`, the envelope as delivered. When the header fits in the place of
+ * the client's (the sender's id is no longer than the recipient's), it is written over the end
+ * of that place and the result is a view of `envelope`: no copy of the frame. Otherwise it is one
+ * new buffer, the single copy a relayed frame costs. `envelope` is the caller's to change.
+ */
 export function rewrap(header: Buffer, envelope: Buffer, offset: number): Buffer {
+  const start = offset - header.length;
+  if (start >= 0) {
+    header.copy(envelope, start);
+    return envelope.subarray(start);
+  }
   const out = Buffer.allocUnsafe(header.length + envelope.length - offset);
   header.copy(out, 0);
   envelope.copy(out, header.length, offset);

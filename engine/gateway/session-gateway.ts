@@ -9,7 +9,8 @@ import { ProgrammerError } from '../errors.js';
 import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import type { SessionSigningKey } from '../sessions/session-signing-key.js';
 import type { SessionGatewayPort } from '../sessions/session-port.js';
-import { GatewayConnection, type GatewayContext } from './gateway-connection.js';
+import { GatewayConnection } from './gateway-connection.js';
+import type { GatewayContext } from './gateway-context.js';
 import { AUTH_TIMEOUT_MS, CLOSE } from './gateway-protocol.js';
 import { OriginPolicy } from './origin-policy.js';
 import { QueueWatchers } from './queue-watchers.js';
@@ -52,6 +53,9 @@ export interface GatewayOptions {
 
 const STOP_WAIT_MS = 3_000;
 const RECHECK_MS = 5 * 60 * 1000;
+/** Keepalive pings go out in this many slices of the interval, never all in one tick. */
+const PING_SLICES = 20;
+const MIN_PING_TICK_MS = 10;
 
 /**
  * The WebSocket endpoint `/gateway` (docs/protocol.md, "Gateway connection"): checks the
@@ -63,6 +67,10 @@ export class SessionGateway {
   private readonly logger: Logger;
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<GatewayConnection>();
+  /** The connections by ping slice; each slice is pinged once per interval, at its own time. */
+  private slices: Set<GatewayConnection>[] = [];
+  private nextSlice = 0;
+  private pingedSlice = 0;
   private readonly rooms: SessionRooms;
   private readonly watchers: QueueWatchers;
   private readonly originPolicy: OriginPolicy;
@@ -93,7 +101,7 @@ export class SessionGateway {
       authTimeoutMs: options.authTimeoutMs ?? AUTH_TIMEOUT_MS,
       peerWaitMs: options.peerWaitMs ?? 50,
       recheckMs: options.recheckMs ?? RECHECK_MS,
-      finished: (connection) => this.connections.delete(connection),
+      finished: (connection) => this.forget(connection),
     };
   }
 
@@ -108,7 +116,9 @@ export class SessionGateway {
     const bufferutil = requireBufferutil();
     this.options.server.on('upgrade', this.onUpgrade);
     const every = Math.max(1, Math.round(this.options.pingSeconds * 1000));
-    this.pinger = setInterval(() => this.ping(), every);
+    const count = Math.max(1, Math.min(PING_SLICES, Math.floor(every / MIN_PING_TICK_MS)));
+    this.slices = Array.from({ length: count }, () => new Set<GatewayConnection>());
+    this.pinger = setInterval(() => this.ping(), every / count);
     this.state = 'running';
     this.logger.info(
       { path: GATEWAY_PATH, masking: 'bufferutil', bufferutil, pingMs: every },
@@ -151,11 +161,26 @@ export class SessionGateway {
 
   private accept(ws: WebSocket, clientIp: string): void {
     if (this.state !== 'running') return ws.close(CLOSE.goingAway, 'going-away');
-    this.connections.add(new GatewayConnection(ws, clientIp, this.context));
+    const connection = new GatewayConnection(ws, clientIp, this.context);
+    this.connections.add(connection);
+    this.slices[this.nextSlice]!.add(connection);
+    this.nextSlice = (this.nextSlice + 1) % this.slices.length;
   }
 
+  private forget(connection: GatewayConnection): void {
+    this.connections.delete(connection);
+    for (const slice of this.slices) slice.delete(connection);
+  }
+
+  /**
+   * Pings one slice of the connections. Pinging thousands at once would write thousands of TLS
+   * records in one tick, and their pongs (with a sign-in check now and then) would come back
+   * together: a stall that every relayed frame behind it waits out.
+   */
   private ping(): void {
-    for (const connection of this.connections) connection.keepalive();
+    const slice = this.slices[this.pingedSlice]!;
+    this.pingedSlice = (this.pingedSlice + 1) % this.slices.length;
+    for (const connection of slice) connection.keepalive();
   }
 }
 

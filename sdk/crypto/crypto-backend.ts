@@ -14,12 +14,17 @@ export interface CryptoBackend {
   sha256(data: Uint8Array): Uint8Array;
   /** HKDF-SHA-256 (RFC 5869) of `ikm` into `length` bytes. */
   hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
-  /** AES-256-GCM with a 12-byte nonce; returns ciphertext followed by the 16-byte tag. */
+  /**
+   * AES-256-GCM with a 12-byte nonce; returns ciphertext followed by the 16-byte tag. With a
+   * `prefix`, returns `prefix ‖ ciphertext ‖ tag` in one buffer: the prefix is neither encrypted
+   * nor authenticated (put it in `aad` for that); it only spares the caller a copy of the result.
+   */
   sealAes256Gcm(
     key: Uint8Array,
     nonce: Uint8Array,
     aad: Uint8Array,
     plaintext: Uint8Array,
+    prefix?: Uint8Array,
   ): Uint8Array;
   /** The plaintext of `ciphertext ‖ tag`, or `undefined` when authentication fails. */
   openAes256Gcm(

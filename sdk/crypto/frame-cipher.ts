@@ -42,11 +42,15 @@ export class FrameSealer {
     this.context = new FrameContext(sendKey, sessionId, direction);
   }
 
-  /** The frame carrying `plaintext`; throws a ProgrammerError once the counter is used up. */
-  seal(plaintext: Uint8Array): Uint8Array {
+  /**
+   * The frame carrying `plaintext`; throws a ProgrammerError once the counter is used up. With a
+   * `prefix` (a relay envelope's header, say), returns `prefix ‖ frame` in one buffer, so a large
+   * frame is not copied again to put a few bytes before it; the prefix is not authenticated.
+   */
+  seal(plaintext: Uint8Array, prefix?: Uint8Array): Uint8Array {
     const { header, nonce, aad } = this.context.parametersFor(this.counter.next());
-    const sealed = this.backend.sealAes256Gcm(this.context.key, nonce, aad, plaintext);
-    return concatBytes(header, sealed);
+    const before = prefix === undefined ? header : concatBytes(prefix, header);
+    return this.backend.sealAes256Gcm(this.context.key, nonce, aad, plaintext, before);
   }
 }
 

@@ -1,11 +1,12 @@
 import nacl from 'tweetnacl';
-import { toDisposable, type Disposable } from '../../engine/contracts/disposable.js';
+import type { Disposable } from '../../engine/contracts/disposable.js';
 import type { JsonValue } from '../../engine/contracts/json-value.js';
 import { fromBase64, toBase64, utf8 } from '../crypto/bytes.js';
 import { shortAuthenticationStringAsync } from '../crypto/async-channel-keys.js';
 import { KeyAgreementError } from '../crypto/key-schedule.js';
 import type { ParticipantCertificateFields } from '../crypto/participant-certificate.js';
 import { checkCertificate, type CertificateExpectation } from './certificate-checks.js';
+import { ChannelHandlers } from './channel-handlers.js';
 import { EventHub } from './event-hub.js';
 import type {
   ConsentReportEvent,
@@ -14,9 +15,12 @@ import type {
 } from './gateway-credentials.js';
 import { decodeEnvelope, encodeEnvelope } from './gateway-envelope.js';
 import { parseGatewayMessage, type ReadyMessage } from './gateway-messages.js';
-import { PeerLink, type PeerLinkHost } from './peer-link.js';
+import type { PeerLinkHost } from './peer-link.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 import { SessionClientError } from './session-client-error.js';
+import { CERTIFICATE_REFUSED_CODE, endedError, FINAL_CODES } from './session-close-codes.js';
+import { SessionPeers } from './session-peers.js';
+import { FrameCounts } from './frame-counts.js';
 import { silentSessionLogger, type SessionLogger } from './session-logger.js';
 import { CHANNEL_PATTERN } from './session-record.js';
 import type {
@@ -34,16 +38,7 @@ export type * from './session-client-types.js';
 /** The largest record body: what fits a 1 MiB gateway message with every header around it. */
 export const MAX_RECORD_BODY_BYTES = 1024 * 1024 - 1024;
 
-/** Close codes after which the client stops instead of reconnecting (protocol.md). */
-const FINAL_CODES: ReadonlyMap<number, string> = new Map([
-  [4003, 'not-admitted'],
-  [4010, 'replaced'],
-  [4011, 'removed'],
-  [4100, 'session-ended'],
-]);
-
-/** The code of `closed` when the client itself refused a certificate (policy violation). */
-export const CERTIFICATE_REFUSED_CODE = 1008;
+export { CERTIFICATE_REFUSED_CODE } from './session-close-codes.js';
 
 type Status = 'idle' | 'connecting' | 'ready' | 'waiting' | 'closed';
 
@@ -67,14 +62,13 @@ export class SessionClient {
   private readonly boxKeys = nacl.box.keyPair();
   private readonly boxKey = toBase64(this.boxKeys.publicKey);
   private readonly engineKey: Uint8Array;
-  private readonly links = new Map<string, PeerLink>();
-  private readonly sas = new Map<string, string>();
-  private readonly handlers = new Map<string, Set<(body: Uint8Array, from: string) => void>>();
+  private readonly peerLinks: SessionPeers;
+  private readonly handlers: ChannelHandlers;
   private readonly reports: { event: ConsentReportEvent; permission: string }[] = [];
   private readonly events: EventHub<SessionClientEvents>;
   private readonly backoff: ReconnectBackoff;
   private readonly logger: SessionLogger;
-  private readonly counts = { opened: 0, dropped: {} as Record<SessionDropReason, number> };
+  private readonly counts = new FrameCounts();
 
   constructor(private readonly options: SessionClientOptions) {
     const key = fromBase64(options.engineKey, 32);
@@ -82,7 +76,14 @@ export class SessionClient {
     this.engineKey = key;
     this.logger = options.logger ?? silentSessionLogger;
     this.events = new EventHub(this.logger);
+    this.handlers = new ChannelHandlers(this.logger);
     this.backoff = new ReconnectBackoff(options.reconnect);
+    this.peerLinks = new SessionPeers({
+      linkHost: () => this.linkHost(),
+      sasWith: (fields) => this.sasWith(fields),
+      logger: this.logger,
+      events: this.events,
+    });
   }
 
   /** Connects (once); resolves on the first `ready`, rejects if the client ends before it. */
@@ -92,7 +93,7 @@ export class SessionClient {
       let reject!: (e: Error) => void;
       const promise = new Promise<void>((yes, no) => ((resolve = yes), (reject = no)));
       this.ready = { promise, resolve, reject };
-      if (this.status === 'closed') reject(this.endedError());
+      if (this.status === 'closed') reject(endedError(this.closedWith));
     }
     if (this.status === 'idle') {
       this.status = 'connecting';
@@ -111,12 +112,7 @@ export class SessionClient {
 
   /** Calls `handler` for each record delivered on `channel`, until disposed. */
   onChannel(channel: string, handler: (body: Uint8Array, from: string) => void): Disposable {
-    let set = this.handlers.get(channel);
-    if (set === undefined) this.handlers.set(channel, (set = new Set()));
-    set.add(handler);
-    return toDisposable(() => {
-      set.delete(handler);
-    });
+    return this.handlers.on(channel, handler);
   }
 
   /**
@@ -125,14 +121,14 @@ export class SessionClient {
    * the peer is unknown or leaves for good, or the client ends.
    */
   send(to: string, channel: string, body: Uint8Array): Promise<void> {
-    if (this.status === 'closed') return Promise.reject(this.endedError());
+    if (this.status === 'closed') return Promise.reject(endedError(this.closedWith));
     if (!CHANNEL_PATTERN.test(channel)) {
       return Promise.reject(new SessionClientError('bad-channel', 'bad channel name'));
     }
     if (body.length > MAX_RECORD_BODY_BYTES) {
       return Promise.reject(new SessionClientError('too-big', 'the record body is too big'));
     }
-    const link = this.links.get(to);
+    const link = this.peerLinks.link(to);
     if (link === undefined) {
       return Promise.reject(new SessionClientError('unknown-peer', `no peer ${to}`));
     }
@@ -182,28 +178,17 @@ export class SessionClient {
 
   /** The peers known now (connected or expected back). */
   peers(): SessionPeer[] {
-    return [...this.links.keys()].map((id) => this.peer(id)!);
+    return this.peerLinks.all();
   }
 
   /** The peer with `participantId`, or undefined. */
   peer(participantId: string): SessionPeer | undefined {
-    const link = this.links.get(participantId);
-    if (link === undefined) return undefined;
-    const { fields } = link;
-    return {
-      participantId,
-      role: fields.role,
-      permissions: fields.permissions ?? [],
-      policy: fields.policy ?? {},
-      sas: this.sas.get(participantId)!,
-      connected: link.isConnected,
-      certificate: fields,
-    };
+    return this.peerLinks.peer(participantId);
   }
 
   /** Frames opened and dropped by reason. */
   stats(): SessionClientStats {
-    return { opened: this.counts.opened, dropped: { ...zeroDrops(), ...this.counts.dropped } };
+    return this.counts.stats();
   }
 
   private open(): void {
@@ -262,7 +247,7 @@ export class SessionClient {
     if (this.status === 'closed') return;
     const envelope = decodeEnvelope(bytes);
     if (envelope === undefined) return this.countDrop('bad-envelope');
-    const link = this.links.get(envelope.participantId);
+    const link = this.peerLinks.link(envelope.participantId);
     if (link === undefined) return this.countDrop('unknown-peer');
     link.receive(envelope.frame);
   }
@@ -273,7 +258,7 @@ export class SessionClient {
     if (message === undefined) return this.logger.debug({}, 'ignored a gateway message');
     if (message.t === 'ready') return this.onReady(message);
     if (message.t === 'peer') return this.onPeer(message.certificate);
-    if (message.t === 'peer-left') return this.onPeerLeft(message.participantId, message.gone);
+    if (message.t === 'peer-left') return this.peerLinks.left(message.participantId, message.gone);
     this.setState(message.state, message.reason);
   }
 
@@ -294,7 +279,7 @@ export class SessionClient {
     this.me = me;
     const peers = message.peers.map((c) => checkCertificate(c, this.peerExpectation()));
 
-    for (const fields of peers) await this.upsertPeer(fields);
+    for (const fields of peers) await this.peerLinks.upsert(fields);
     this.status = 'ready';
     this.backoff.reset();
     this.logger.info({ participantId: me.participantId, peers: peers.length }, 'ready');
@@ -306,38 +291,7 @@ export class SessionClient {
 
   private async onPeer(certificate: unknown): Promise<void> {
     if (this.me === undefined) return;
-    await this.upsertPeer(checkCertificate(certificate, this.peerExpectation()));
-  }
-
-  private async upsertPeer(fields: ParticipantCertificateFields): Promise<void> {
-    const id = fields.participantId;
-    let link = this.links.get(id);
-    let change: 'new' | 'back' | 'restarted' = 'new';
-    if (link === undefined) {
-      link = await PeerLink.create(this.linkHost(), fields);
-      this.links.set(id, link);
-    } else {
-      change = (await link.update(fields)) === 'restarted' ? 'restarted' : 'back';
-    }
-    if (change !== 'back') this.sas.set(id, await this.sasWith(fields));
-
-    link.resume();
-    this.logger.info({ participantId: id, role: fields.role, change }, 'peer joined');
-    this.events.emit('peer-joined', { peer: this.peer(id)!, change });
-  }
-
-  private onPeerLeft(participantId: string, gone: boolean): void {
-    const link = this.links.get(participantId);
-    if (link === undefined) return;
-    if (gone) {
-      link.close(new SessionClientError('peer-gone', `peer ${participantId} left the session`));
-      this.links.delete(participantId);
-      this.sas.delete(participantId);
-    } else {
-      link.disconnected();
-    }
-    this.logger.info({ participantId, gone }, 'peer left');
-    this.events.emit('peer-left', { participantId, gone });
+    await this.peerLinks.upsert(checkCertificate(certificate, this.peerExpectation()));
   }
 
   private setState(state: SessionState, reason?: string): void {
@@ -350,7 +304,7 @@ export class SessionClient {
   private onSocketClose(socket: WebSocketLike, code: number, reason: string): void {
     if (socket !== this.socket) return;
     this.socket = undefined;
-    for (const link of this.links.values()) link.disconnected();
+    this.peerLinks.disconnected();
     if (this.status === 'closed') return;
 
     const final = FINAL_CODES.get(code);
@@ -391,24 +345,12 @@ export class SessionClient {
     this.socket = undefined;
     if (socket !== undefined) socket.close(code === CERTIFICATE_REFUSED_CODE ? 1008 : 1000);
 
-    const error = this.endedError();
-    for (const link of this.links.values()) link.close(error);
-    this.links.clear();
+    const error = endedError(this.closedWith);
+    this.peerLinks.close(error);
     this.logger.info({ code, reason }, 'session client ended');
     this.ready?.reject(error);
     this.ready?.promise.catch(() => undefined);
     this.events.emit('closed', { code, reason });
-  }
-
-  private endedError(): SessionClientError {
-    const ended = this.closedWith ?? { code: 1000, reason: 'closed' };
-    const reason =
-      ended.code === 4003
-        ? 'not-admitted'
-        : ended.code === CERTIFICATE_REFUSED_CODE
-          ? 'certificate-refused'
-          : 'closed';
-    return new SessionClientError(reason, `the session client ended (${ended.reason})`);
   }
 
   private expectation(): CertificateExpectation {
@@ -441,7 +383,7 @@ export class SessionClient {
       retransmitMs: options.retransmitMs ?? 1000,
       transmit: (to, frame) => this.transmit(to, frame),
       deliver: (from, channel, body) => this.deliver(from, channel, body),
-      opened: () => void this.counts.opened++,
+      opened: () => this.counts.countOpened(),
       dropped: (reason) => this.countDrop(reason),
       failed: (error) => this.logger.warn({ err: String(error) }, 'a frame step failed'),
     };
@@ -455,17 +397,11 @@ export class SessionClient {
 
   private deliver(from: string, channel: string, body: Uint8Array): void {
     this.events.emit('message', { channel, body, from });
-    for (const handler of [...(this.handlers.get(channel) ?? [])]) {
-      try {
-        handler(body, from);
-      } catch (error) {
-        this.logger.warn({ channel, err: String(error) }, 'a channel handler threw');
-      }
-    }
+    this.handlers.deliver(from, channel, body);
   }
 
   private countDrop(reason: SessionDropReason): void {
-    this.counts.dropped[reason] = (this.counts.dropped[reason] ?? 0) + 1;
+    this.counts.countDrop(reason);
   }
 
   private flushReports(): void {
@@ -484,19 +420,4 @@ function toBytes(data: unknown): Uint8Array | undefined {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (data instanceof Uint8Array) return data;
   return undefined;
-}
-
-function zeroDrops(): Record<SessionDropReason, number> {
-  return {
-    truncated: 0,
-    'bad-version': 0,
-    'wrong-direction': 0,
-    replayed: 0,
-    forged: 0,
-    'bad-record': 0,
-    'hold-full': 0,
-    'stale-key': 0,
-    'unknown-peer': 0,
-    'bad-envelope': 0,
-  };
 }

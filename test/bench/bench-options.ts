@@ -16,6 +16,15 @@ export interface BenchOptions {
   readonly payloadBytes: number;
   /** Run only the baselines. */
   readonly skipEngine: boolean;
+  /** Do not measure engine memory (it starts an engine of its own). */
+  readonly skipMemory: boolean;
+  /** Do not measure throughput. */
+  readonly skipThroughput: boolean;
+  /**
+   * Where to write CPU profiles of the timed engine (one per engine throughput run and one of
+   * the round-trip run); empty for none. The engine then runs with its inspector open.
+   */
+  readonly profileDir: string;
 }
 
 const DEFAULTS: BenchOptions = {
@@ -27,6 +36,9 @@ const DEFAULTS: BenchOptions = {
   intervalMs: 1000,
   payloadBytes: 64,
   skipEngine: false,
+  skipMemory: false,
+  skipThroughput: false,
+  profileDir: '',
 };
 
 const LIMITS: Record<string, readonly [number, number]> = {
@@ -43,14 +55,21 @@ const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase(
 
 /** Reads `--mib 256 --sessions 1000 ...` (see DEFAULTS); throws on an unknown or bad flag. */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
-  const options: Record<string, number | boolean> = { ...DEFAULTS };
+  const options: Record<string, number | boolean | string> = { ...DEFAULTS };
   const byFlag = new Map(Object.keys(DEFAULTS).map((name) => [`--${kebab(name)}`, name]));
   for (let index = 0; index < argv.length; index++) {
     const name = byFlag.get(argv[index]!);
     if (name === undefined)
       throw new Error(`unknown flag ${argv[index]}; see test/bench/README.md`);
-    if (typeof DEFAULTS[name as keyof BenchOptions] === 'boolean') {
+    const kind = typeof DEFAULTS[name as keyof BenchOptions];
+    if (kind === 'boolean') {
       options[name] = true;
+      continue;
+    }
+    if (kind === 'string') {
+      const text = argv[++index];
+      if (!text) throw new Error(`--${kebab(name)} takes a value`);
+      options[name] = text;
       continue;
     }
     const value = Number(argv[++index]);

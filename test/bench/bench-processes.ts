@@ -41,9 +41,9 @@ export function spawnBenchChild(
   script: string,
   args: readonly string[] = [],
   env: NodeJS.ProcessEnv = process.env,
-  options: { readonly jsonStdout?: boolean } = {},
+  options: { readonly jsonStdout?: boolean; readonly nodeArgs?: readonly string[] } = {},
 ): BenchChild {
-  const child = spawn(process.execPath, [script, ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import type { BenchOptions } from './bench-options.js';
 import type { MemoryResult } from './engine-bench.js';
 import type { RoundTripRun } from './round-trip.js';
+import type { SenderResult } from './round-trip-job.js';
 import type { ThroughputResult } from './throughput-run.js';
 
 /** Everything one bench run measured; a part that did not run is undefined. */
@@ -12,8 +13,9 @@ export interface BenchResults {
   /** The same relay without TLS: a reference row, in no target. */
   readonly clearWs: readonly ThroughputResult[];
   readonly engine?: readonly ThroughputResult[];
-  readonly plainRoundTrip?: RoundTripRun;
-  readonly engineRoundTrip?: RoundTripRun;
+  /** The timed round-trip runs of each relay, in the order they ran (they took turns). */
+  readonly plainRoundTrips?: readonly RoundTripRun[];
+  readonly engineRoundTrips?: readonly RoundTripRun[];
   readonly memory?: MemoryResult;
   /** Resident KiB an idle TLS WebSocket costs the plain relay: the floor under the engine's. */
   readonly plainRelayKiB?: number;
@@ -40,20 +42,54 @@ function rateRow(name: string, runs: readonly ThroughputResult[] | undefined): s
   return `  ${name.padEnd(24)} ${median} MB/s   (${all.join(', ')})${drops}`;
 }
 
-function roundTripRow(name: string, run: RoundTripRun | undefined): string {
-  if (!run) return `  ${name.padEnd(24)} not measured`;
-  const { sender, echo } = run;
-  const lost = sender.sent - sender.received;
-  const [p50, p99] = [fixed(sender.p50).padStart(7), fixed(sender.p99).padStart(7)];
+function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+/** One line per relay: median p50 and p99 over its runs, every p99, and what went missing. */
+function roundTripRow(name: string, runs: readonly RoundTripRun[] | undefined): string {
+  if (!runs || runs.length === 0) return `  ${name.padEnd(24)} not measured`;
+  const senders = runs.map((run) => run.sender);
+  const sum = (pick: (run: RoundTripRun) => number) => runs.reduce((n, r) => n + pick(r), 0);
+  const sent = sum((r) => r.sender.sent);
+  const received = sum((r) => r.sender.received);
+  const dropped = sum((r) => r.sender.dropped + r.echo.dropped);
+  const failed = sum((r) => r.sender.sendFailures + r.echo.sendFailures);
+  const p50 = fixed(median(senders.map((s) => s.p50))).padStart(7);
+  const p99 = fixed(median(senders.map((s) => s.p99))).padStart(7);
+  const all = senders.map((s) => fixed(s.p99, 1)).join(', ');
   return (
-    `  ${name.padEnd(24)} p50 ${p50} ms   p99 ${p99} ms   max ${fixed(sender.max, 1)} ms` +
-    `   ${sender.received}/${sender.sent} echoed` +
-    (lost > 0 ? ` (${lost} missing)` : '') +
-    (sender.dropped + echo.dropped > 0 ? `, ${sender.dropped + echo.dropped} frames dropped` : '') +
-    (sender.sendFailures + echo.sendFailures > 0
-      ? `, ${sender.sendFailures + echo.sendFailures} sends failed`
-      : '')
+    `  ${name.padEnd(24)} p50 ${p50} ms   p99 ${p99} ms (${all})\n` +
+    `  ${''.padEnd(24)} ${received}/${sent} echoed` +
+    (sent > received ? ` (${sent - received} missing)` : '') +
+    (dropped > 0 ? `, ${dropped} frames dropped` : '') +
+    (failed > 0 ? `, ${failed} sends failed` : '')
   );
+}
+
+/** Median CPU seconds per run of the relay and of both workers: where the work went. */
+function cpuRow(name: string, runs: readonly RoundTripRun[] | undefined): string {
+  if (!runs || runs.length === 0) return `  ${name.padEnd(24)} no CPU figures`;
+  const cpu = (pick: 'relay' | 'sender' | 'echo') => fixed(median(runs.map((r) => r.cpu[pick])));
+  const each = `relay ${cpu('relay')}, sender ${cpu('sender')}, echo ${cpu('echo')}`;
+  return `  ${name.padEnd(24)} CPU s per run: ${each}`;
+}
+
+/** The median over rounds of engine / plain, each round's two runs taken side by side. */
+function pairedRatio(
+  engine: readonly RoundTripRun[] | undefined,
+  plain: readonly RoundTripRun[] | undefined,
+  pick: (sender: SenderResult) => number,
+): number | undefined {
+  if (!engine || !plain) return undefined;
+  const count = Math.min(engine.length, plain.length);
+  const ratios = Array.from(
+    { length: count },
+    (_, i) => pick(engine[i]!.sender) / pick(plain[i]!.sender),
+  );
+  return median(ratios);
 }
 
 const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
@@ -86,8 +122,9 @@ export function formatReport(results: BenchResults): string {
   const engine = medianRate(results.engine);
   const ratio = (a: number | undefined, b: number | undefined) =>
     a === undefined || b === undefined ? undefined : a / b;
-  const p99Ratio = ratio(results.engineRoundTrip?.sender.p99, results.plainRoundTrip?.sender.p99);
-  const p50Ratio = ratio(results.engineRoundTrip?.sender.p50, results.plainRoundTrip?.sender.p50);
+  const { engineRoundTrips: engineTrips, plainRoundTrips: plainTrips } = results;
+  const p99Ratio = pairedRatio(engineTrips, plainTrips, (sender) => sender.p99);
+  const p50Ratio = pairedRatio(engineTrips, plainTrips, (sender) => sender.p50);
   const vsWs = ratio(engine, ws);
   const held = results.memory?.heldPerEndUserKiB;
   const rssVsPlain = ratio(results.memory?.rssPerEndUserKiB, results.plainRelayKiB);
@@ -106,11 +143,14 @@ export function formatReport(results: BenchResults): string {
     `  engine / raw TCP         ${fixed(ratio(engine, tcp))}`,
     `  plain ws / raw TCP       ${fixed(ratio(ws, tcp))}`,
     '',
-    `Round trip: ${o.sessions} concurrent sessions, ${o.payloadBytes} B every ${o.intervalMs} ms ` +
-      `per session, ${o.seconds} s`,
-    roundTripRow('plain ws relay', results.plainRoundTrip),
-    roundTripRow('engine (encrypted)', results.engineRoundTrip),
-    `  engine / plain ws        p50 ${fixed(p50Ratio)}   p99 ${fixed(p99Ratio)}`,
+    `Round trip: ${o.sessions} sessions, ${o.payloadBytes} B every ${o.intervalMs} ms each; ` +
+      `${o.rounds} runs of ${o.seconds} s per relay, taking turns`,
+    roundTripRow('plain ws relay', plainTrips),
+    roundTripRow('engine (encrypted)', engineTrips),
+    cpuRow('plain ws relay', plainTrips),
+    cpuRow('engine (encrypted)', engineTrips),
+    `  engine / plain ws        p50 ${fixed(p50Ratio)}   p99 ${fixed(p99Ratio)}` +
+      '   (median of the rounds)',
     '',
     `Memory: ${o.sessions} idle waiting end users (joined, connected, admitted), after GC`,
     ...memoryRows(results.memory, results.plainRelayKiB),

@@ -1,7 +1,7 @@
 import { openWebSocket, UpgradeRefusedError } from './baseline-pairs.js';
 import type { CreatedSession, EngineApi, JoinedSession } from './engine-api.js';
 import type { EngineProcess } from './engine-process.js';
-import { DATA_HEADER_BYTES, GatewayParticipant, type GatewayAuth } from './gateway-participant.js';
+import { GatewayParticipant, type GatewayAuth } from './gateway-participant.js';
 import { sampleAfterGc, type MemorySample } from './inspector-memory.js';
 import { mapLimit, sleep } from './map-limit.js';
 import type { EngineSeat } from './round-trip-job.js';
@@ -128,8 +128,9 @@ export async function engineThroughputSession(engine: EngineProcess, api: Engine
     );
     const peer = await tech.firstPeer(CONNECT_TIMEOUT_MS);
     return {
-      // The plaintext of a frame is its whole record: a 64 KiB frame carries a 64 KiB record.
-      send: (payload) => tech.send(peer, payload.subarray(0, payload.length - DATA_HEADER_BYTES)),
+      // The plaintext of a frame is its whole record: a 64 KiB frame carries a 64 KiB record,
+      // its header written over the payload's first bytes (the payload is filler).
+      send: (payload) => tech.sendRecord(peer, payload),
       buffered: () => tech.bufferedAmount,
       close: () => tech.close(),
     };

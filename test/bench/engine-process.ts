@@ -26,7 +26,23 @@ export interface EngineProcess {
 }
 
 const START_TIMEOUT_MS = 30_000;
+const GRACE_SECONDS = 3_600;
 const dataDirs = new Set<string>();
+const engines = new Set<BenchChild>();
+/** pino's level number of `warn`. */
+const WARN = 40;
+
+/** The warnings and errors every engine started so far logged (the last 64 KiB of each). */
+export function engineProblems(): string[] {
+  const lines: string[] = [];
+  for (const engine of engines) {
+    for (const line of engine.stderr().split('\n')) {
+      const level = Number(/"level":(\d+)/.exec(line)?.[1] ?? 0);
+      if (level >= WARN) lines.push(line);
+    }
+  }
+  return lines;
+}
 
 /** Removes the data folder of every engine not stopped in order (for Ctrl-C and errors). */
 export function removeEngineDataDirs(): void {
@@ -47,9 +63,14 @@ export async function startEngineProcess(inspect: boolean): Promise<EngineProces
     NODE_OPTIONS: inspect ? '--inspect=127.0.0.1:0' : '',
     TETHER_LOG_FORMAT: 'json',
     TETHER_LOG_LEVEL: 'info',
+    // Making and joining a thousand sessions can take minutes on a busy machine: with the
+    // default grace the sweeper would close the first ones (their end user joined, and then
+    // "was gone" for two minutes) before their end user's turn to connect came.
+    TETHER_SESSION_GRACE_SECONDS: String(GRACE_SECONDS),
   });
   const args = ['start', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir];
   const engine = spawnBenchChild('engine', CLI, args, env, { jsonStdout: false });
+  engines.add(engine);
   const stdout = collectStdout(engine);
   try {
     const url = await waitForStart(engine);

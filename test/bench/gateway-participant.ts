@@ -23,6 +23,8 @@ interface PeerChannel {
   readonly boxKey: string;
   readonly sealer: FrameSealer;
   readonly opener: FrameOpener;
+  /** `0x01 ‖ len ‖ peer id`, the relay envelope's header for frames to this peer. */
+  readonly envelopeHeader: Buffer;
   sequence: number;
 }
 
@@ -76,18 +78,28 @@ export class GatewayParticipant {
 
   /** Seals `body` as the next DATA record for `peerId` and sends it in the relay envelope. */
   send(peerId: string, body: Buffer): Promise<void> {
+    const record = Buffer.allocUnsafe(DATA_HEADER_BYTES + body.length);
+    body.copy(record, DATA_HEADER_BYTES);
+    return this.sendRecord(peerId, record);
+  }
+
+  /**
+   * Like {@link send} with `record.subarray(DATA_HEADER_BYTES)` as the body, writing the record
+   * header over the first bytes of `record` instead of copying the body after a new header.
+   * `record` may be reused once this returns: it is sealed (copied, encrypted) at once.
+   */
+  sendRecord(peerId: string, record: Buffer): Promise<void> {
     const peer = this.peers.get(peerId);
     if (!peer) return Promise.reject(new Error(`no keys for the peer ${peerId}`));
-    const record = Buffer.allocUnsafe(DATA_HEADER_BYTES + body.length);
     record[0] = DATA;
     record.writeUInt32BE(++peer.sequence, 1);
     record[5] = BENCH_CHANNEL.length;
     BENCH_CHANNEL.copy(record, 6);
-    body.copy(record, DATA_HEADER_BYTES);
 
-    const frame = peer.sealer.seal(record);
-    const to = Buffer.from(peerId, 'ascii');
-    return sendBinary(this.socket, Buffer.concat([Buffer.from([0x01, to.length]), to, frame]));
+    // The sealer writes the envelope header and the frame into one buffer: no copy after it.
+    const envelope = peer.sealer.seal(record, peer.envelopeHeader);
+    const { buffer, byteOffset, length } = envelope;
+    return sendBinary(this.socket, Buffer.from(buffer, byteOffset, length));
   }
 
   /** Calls `handler` with the body of every DATA record a peer sends. */
@@ -170,7 +182,9 @@ export class GatewayParticipant {
     const peer = fields.participantId;
     const sealer = new FrameSealer(keys.sendKey, this.auth.sessionId, frameDirection(me, peer));
     const opener = new FrameOpener(keys.receiveKey, this.auth.sessionId, frameDirection(peer, me));
-    this.peers.set(peer, { boxKey: fields.boxKey, sealer, opener, sequence: 0 });
+    const to = Buffer.from(peer, 'ascii');
+    const envelopeHeader = Buffer.concat([Buffer.from([0x01, to.length]), to]);
+    this.peers.set(peer, { boxKey: fields.boxKey, sealer, opener, envelopeHeader, sequence: 0 });
     for (const waiter of this.peerWaiters.splice(0)) waiter(peer);
   }
 

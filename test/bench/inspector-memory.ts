@@ -17,13 +17,8 @@ const CALL_TIMEOUT_MS = 30_000;
  * and finalizers settle, then reads its `process.memoryUsage()`.
  */
 export async function sampleAfterGc(inspectorUrl: string): Promise<MemorySample> {
-  const socket = new WebSocket(inspectorUrl, { perMessageDeflate: false });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
+  const { call, close } = await openDevtools(inspectorUrl);
   try {
-    const call = devtoolsCaller(socket);
     await call('HeapProfiler.collectGarbage');
     await new Promise((resolve) => setTimeout(resolve, 200));
     await call('HeapProfiler.collectGarbage');
@@ -34,13 +29,24 @@ export async function sampleAfterGc(inspectorUrl: string): Promise<MemorySample>
     if (typeof answer.result?.value !== 'string') throw new Error('no memoryUsage from inspector');
     return JSON.parse(answer.result.value) as MemorySample;
   } finally {
-    socket.close();
+    close();
   }
 }
 
-type Call = (method: string, params?: Record<string, unknown>) => Promise<unknown>;
+/** Calls one DevTools protocol method; resolves with its result. */
+export type DevtoolsCall = (method: string, params?: Record<string, unknown>) => Promise<unknown>;
 
-function devtoolsCaller(socket: WebSocket): Call {
+/** Connects to a Node inspector's WebSocket; `close` ends the connection. */
+export async function openDevtools(inspectorUrl: string) {
+  const socket = new WebSocket(inspectorUrl, { perMessageDeflate: false, maxPayload: 1 << 30 });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return { call: devtoolsCaller(socket), close: () => socket.close() };
+}
+
+function devtoolsCaller(socket: WebSocket): DevtoolsCall {
   let nextId = 1;
   const pending = new Map<number, (message: DevtoolsAnswer) => void>();
   socket.on('message', (data: Buffer) => {

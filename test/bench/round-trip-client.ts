@@ -8,9 +8,11 @@ import { quantile, type RoundTripJob, type WorkerConnected } from './round-trip-
 
 /**
  * A round-trip worker process: it opens every connection of its job (plain relay or engine
- * gateway), reports `connected`, and on `go` either sends small timestamped messages at the
- * job's interval on every connection and times their echoes (`sender`), or echoes whatever
- * arrives (`echo`) until `stop`. Everything is bounded by the job's times.
+ * gateway) and reports `connected`. An echo worker then sends back whatever arrives, and prints
+ * its counts since the last time on each `report`. A sender, on each `go`, sends small
+ * timestamped messages at the job's interval on every connection for the time `go` gives (the
+ * job's by default), times their echoes and prints the result, so one set of connections serves
+ * several runs. Both stop on `end` or when their input ends. Everything is bounded in time.
  */
 interface Link {
   send(body: Buffer): Promise<void>;
@@ -21,7 +23,7 @@ interface Link {
 }
 
 const CONNECT_CONCURRENCY = 24;
-/** Sends that failed (a connection that closed under the run); reported, never hidden. */
+/** Sends that failed (a connection that closed under the run) since the last result. */
 let sendFailures = 0;
 const countFailure = () => void sendFailures++;
 const DRAIN_MS = 2_000;
@@ -73,7 +75,8 @@ async function connectOne(job: RoundTripJob, index: number): Promise<Link> {
   return engineLink(participant, job);
 }
 
-function echo(links: readonly Link[]): () => number {
+/** Echoes on every link from now on; the counts are read (and reset) with `take`. */
+function echo(links: readonly Link[]) {
   let echoed = 0;
   for (const link of links) {
     link.onMessage((body, reply) => {
@@ -81,18 +84,31 @@ function echo(links: readonly Link[]): () => number {
       reply(Buffer.from(body)).catch(countFailure);
     });
   }
-  return () => echoed;
+  let droppedBefore = 0;
+  return {
+    take: () => {
+      const dropped = links.reduce((sum, link) => sum + link.dropped(), 0);
+      const counts = { echoed, dropped: dropped - droppedBefore, sendFailures };
+      [echoed, droppedBefore, sendFailures] = [0, dropped, 0];
+      return counts;
+    },
+  };
 }
 
-async function sendAndTime(job: RoundTripJob, links: readonly Link[]) {
+/** Times the echo of every message sent; `times` is read (and emptied) per run. */
+function timeEchoes(links: readonly Link[]): number[] {
   const times: number[] = [];
-  let sent = 0;
-  const filler = Buffer.alloc(Math.max(0, job.payloadBytes - 8), 0x33);
   for (const link of links) {
     link.onMessage((body) => {
       if (body.length >= 8) times.push(Number(process.hrtime.bigint() - body.readBigUInt64BE(0)));
     });
   }
+  return times;
+}
+
+async function sendFor(job: RoundTripJob, links: readonly Link[], durationMs: number) {
+  let sent = 0;
+  const filler = Buffer.alloc(Math.max(0, job.payloadBytes - 8), 0x33);
   const timers = links.map((link) => {
     const tick = () => {
       const stamp = Buffer.allocUnsafe(8);
@@ -106,13 +122,13 @@ async function sendAndTime(job: RoundTripJob, links: readonly Link[]) {
     const first = setTimeout(() => (every = setInterval(tick, job.intervalMs)), phase);
     return () => (clearTimeout(first), clearInterval(every));
   });
-  await sleep(job.durationMs);
+  await sleep(durationMs);
   for (const stop of timers) stop();
   await sleep(DRAIN_MS);
-  return { sent, times };
+  return sent;
 }
 
-function senderResult(sent: number, times: number[], links: readonly Link[]) {
+function senderResult(sent: number, times: number[], dropped: number) {
   const sorted = Float64Array.from(times, (ns) => ns / 1e6).sort();
   return {
     t: 'result',
@@ -121,31 +137,48 @@ function senderResult(sent: number, times: number[], links: readonly Link[]) {
     p50: quantile(sorted, 0.5),
     p99: quantile(sorted, 0.99),
     max: sorted.length > 0 ? sorted[sorted.length - 1] : Number.NaN,
-    dropped: links.reduce((sum, link) => sum + link.dropped(), 0),
+    dropped,
     sendFailures,
   };
 }
+
+/** Runs `go` after `go` on the same links; each prints its own result. */
+async function serveSender(
+  job: RoundTripJob,
+  links: readonly Link[],
+  next: () => Promise<Command>,
+) {
+  const times = timeEchoes(links);
+  let droppedBefore = 0;
+  for (let command = await next(); command.t === 'go'; command = await next()) {
+    [times.length, sendFailures] = [0, 0];
+    const sent = await sendFor(job, links, command.durationMs ?? job.durationMs);
+    const dropped = links.reduce((sum, link) => sum + link.dropped(), 0);
+    say(senderResult(sent, times, dropped - droppedBefore));
+    droppedBefore = dropped;
+  }
+}
+
+async function serveEcho(links: readonly Link[], next: () => Promise<Command>) {
+  const counts = echo(links);
+  for (let command = await next(); command.t === 'report'; command = await next()) {
+    say({ t: 'echoed', ...counts.take() });
+  }
+}
+
+type Command = { readonly t?: string; readonly durationMs?: number };
+const say = (message: unknown) => process.stdout.write(JSON.stringify(message) + '\n');
 
 async function main(): Promise<void> {
   requireBufferutil();
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
   const nextLine = async () => JSON.parse(((await lines.next()).value as string) ?? '{}');
   const job = (await nextLine()) as RoundTripJob;
-  const say = (message: unknown) => process.stdout.write(JSON.stringify(message) + '\n');
 
   const { links, report } = await connectAll(job);
   say(report);
-  const command = (await nextLine()) as { t?: string };
-  if (command.t !== 'go') return;
-  if (job.role === 'echo') {
-    const echoed = echo(links);
-    await nextLine();
-    const dropped = links.reduce((sum, link) => sum + link.dropped(), 0);
-    say({ t: 'echoed', echoed: echoed(), dropped, sendFailures });
-  } else {
-    const { sent, times } = await sendAndTime(job, links);
-    say(senderResult(sent, times, links));
-  }
+  if (job.role === 'echo') await serveEcho(links, nextLine);
+  else await serveSender(job, links, nextLine);
   for (const link of links) link.close();
 }
 

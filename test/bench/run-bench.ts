@@ -5,18 +5,17 @@ import { parseBenchOptions, type BenchOptions } from './bench-options.js';
 import { benchScript, killAllChildren, spawnBenchChild } from './bench-processes.js';
 import { formatReport, type BenchResults } from './bench-report.js';
 import { EngineApi } from './engine-api.js';
+import { engineMissing, engineThroughputSession, measureEngineMemory } from './engine-bench.js';
 import {
-  endUserSeat,
-  engineMissing,
-  engineThroughputSession,
-  makeJoinedSessions,
-  measureEngineMemory,
-  technicianSeat,
-} from './engine-bench.js';
-import { removeEngineDataDirs, startEngineProcess, type EngineProcess } from './engine-process.js';
-import { measureRoundTrip, type RoundTripRun } from './round-trip.js';
+  engineProblems,
+  removeEngineDataDirs,
+  startEngineProcess,
+  type EngineProcess,
+} from './engine-process.js';
+import { startProfile } from './engine-profiler.js';
+import type { TimedPhaseHook } from './round-trip.js';
+import { roundTripRounds } from './round-trip-rounds.js';
 import { plainRelayKiBPerConnection } from './relay-memory.js';
-import type { RoundTripJob } from './round-trip-job.js';
 import type { ThroughputJob, ThroughputTarget } from './throughput-job.js';
 import { measureThroughput, type FrameSender, type ThroughputResult } from './throughput-run.js';
 
@@ -68,9 +67,26 @@ function plainRun(base: string, ca: string, options: BenchOptions) {
   return oneRun(target, () => plainWsSender(url, ca), options);
 }
 
-async function engineRun(engine: RunningEngine, options: BenchOptions) {
+/** With `--profile-dir`, a hook that takes a CPU profile of the engine named `name`. */
+function profileHook(engine: EngineProcess, options: BenchOptions, name: string) {
+  const { inspectorUrl } = engine;
+  if (!options.profileDir || !inspectorUrl) return undefined;
+  const hook: TimedPhaseHook = async () => {
+    const profile = await startProfile(inspectorUrl, options.profileDir, name);
+    return async () => void log(`wrote ${await profile.stop()}`);
+  };
+  return hook;
+}
+
+async function engineRun(engine: RunningEngine, options: BenchOptions, round: number) {
   const { seat, openSender } = await engineThroughputSession(engine.process, engine.api);
-  return oneRun({ kind: 'engine', seat, ca: engine.process.cert }, openSender, options);
+  const hook = profileHook(engine.process, options, `engine-throughput-${round}`);
+  const stopProfile = await hook?.();
+  try {
+    return await oneRun({ kind: 'engine', seat, ca: engine.process.cert }, openSender, options);
+  } finally {
+    await stopProfile?.();
+  }
 }
 
 async function throughputRounds(
@@ -83,52 +99,19 @@ async function throughputRounds(
   const clearWs: ThroughputResult[] = [];
   const encrypted: ThroughputResult[] = [];
   // Interleaved, so that a slow moment of the machine does not fall on one relay only.
-  for (let round = 1; round <= options.rounds; round++) {
+  for (let round = 1; round <= (options.skipThroughput ? 0 : options.rounds); round++) {
     log(`throughput round ${round} of ${options.rounds}`);
     tcp.push(await tcpRun(relays, options));
     plainWs.push(await plainRun(relays.wsUrl, relays.wsCert, options));
     clearWs.push(await plainRun(relays.clearUrl, '', options));
-    if (engine) encrypted.push(await engineRun(engine, options));
+    if (engine) encrypted.push(await engineRun(engine, options, round));
   }
   return { tcp, plainWs, clearWs, engine: engine ? encrypted : undefined };
 }
 
-function jobBase(options: BenchOptions, ca: string) {
-  return {
-    ca,
-    intervalMs: options.intervalMs,
-    durationMs: options.seconds * 1000,
-    payloadBytes: options.payloadBytes,
-    connectTimeoutMs: 30_000,
-  };
-}
-
-function connectBudgetMs(options: BenchOptions): number {
-  return 60_000 + options.sessions * 60;
-}
-
-function plainRoundTrip(wsUrl: string, ca: string, options: BenchOptions): Promise<RoundTripRun> {
-  log(`round trip through the plain relay, ${options.sessions} sessions`);
-  const urls = Array.from({ length: options.sessions }, (_, i) => `${wsUrl}/rt/${i}`);
-  const base = { ...jobBase(options, ca), kind: 'plain' as const, urls };
-  const echo: RoundTripJob = { ...base, role: 'echo' };
-  return measureRoundTrip(echo, { ...base, role: 'sender' }, connectBudgetMs(options));
-}
-
-async function engineRoundTrip(engine: EngineProcess, api: EngineApi, options: BenchOptions) {
-  log(`round trip through the engine: making ${options.sessions} sessions`);
-  const pairs = await makeJoinedSessions(api, options.sessions);
-  const base = { ...jobBase(options, engine.cert), kind: 'engine' as const };
-  const echo: RoundTripJob = { ...base, role: 'echo', seats: pairs.map(endUserSeat) };
-  const senderSeats = pairs.map((pair) => technicianSeat(engine, api, pair));
-  const sender: RoundTripJob = { ...base, role: 'sender', seats: senderSeats };
-  log('round trip through the engine: measuring');
-  return measureRoundTrip(echo, sender, connectBudgetMs(options));
-}
-
 async function startEngine(options: BenchOptions, inspect: boolean) {
   if (options.skipEngine) return { skipped: '--skip-engine was given' };
-  log(inspect ? 'starting an engine with the inspector, for memory' : 'starting the engine');
+  log(inspect ? 'starting an engine with the inspector' : 'starting the engine');
   const process = await startEngineProcess(inspect);
   const api = new EngineApi(process.url, process.cert);
   await api.signInFirstAdmin(process.firstAdmin);
@@ -159,22 +142,21 @@ async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
   requireBufferutil();
   const relays = await startRelays();
-  const memory = await engineMemory(options);
+  const memory = options.skipMemory ? undefined : await engineMemory(options);
   const plainRelayKiB = memory
     ? await plainRelayKiBPerConnection(relays.wsUrl, relays.wsCert, relays.wsPid, options.sessions)
     : undefined;
-  const { engine, skipped } = await startEngine(options, false);
+  // Profiling needs the inspector; its figures are then for finding costs, not for the targets.
+  const { engine, skipped } = await startEngine(options, options.profileDir !== '');
   try {
     const rates = await throughputRounds(relays, engine, options);
-    const plainRt = await plainRoundTrip(relays.wsUrl, relays.wsCert, options);
-    const engineRt = engine
-      ? await engineRoundTrip(engine.process, engine.api, options)
-      : undefined;
+    const profile = engine && profileHook(engine.process, options, 'engine-round-trip');
+    const trips = await roundTripRounds(relays, engine, options, profile);
     const results: BenchResults = {
       options,
       ...rates,
-      plainRoundTrip: plainRt,
-      engineRoundTrip: engineRt,
+      plainRoundTrips: trips.plain,
+      engineRoundTrips: trips.engine,
       memory,
       plainRelayKiB,
       engineSkipped: skipped,
@@ -202,6 +184,8 @@ main().then(
   },
   (error: unknown) => {
     log(`failed: ${(error as Error).stack ?? String(error)}`);
+    const problems = engineProblems();
+    if (problems.length > 0) log(`the engines warned:\n${problems.slice(-20).join('\n')}`);
     killAllChildren();
     process.exit(1);
   },

@@ -49,6 +49,33 @@ describe('gateway keepalive', () => {
   });
 });
 
+describe('gateway keepalive with many connections', () => {
+  let harness: GatewayHarness;
+
+  beforeEach(async () => {
+    harness = await startGatewayHarness({ pingSeconds: 1 });
+  });
+
+  afterEach(() => harness.stop());
+
+  it('spreads the pings over the interval instead of pinging everyone at once', async () => {
+    const clients = await Promise.all(Array.from({ length: 20 }, () => harness.connect()));
+    const started = Date.now();
+    const firstPings = await Promise.all(
+      clients.map(
+        (client) =>
+          new Promise<number>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error('no ping in time')), 3_000);
+            client.ws.once('ping', () => (clearTimeout(timer), resolve(Date.now() - started)));
+          }),
+      ),
+    );
+    expect(Math.max(...firstPings), 'everyone is pinged within an interval').to.be.below(2_000);
+    expect(new Set(firstPings.map((ms) => Math.floor(ms / 20))).size).to.be.at.least(5);
+    expect(Math.max(...firstPings) - Math.min(...firstPings)).to.be.at.least(400);
+  });
+});
+
 describe('gateway sign-in checks', () => {
   let harness: GatewayHarness;
 

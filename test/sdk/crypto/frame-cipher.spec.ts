@@ -40,6 +40,29 @@ describe('frame cipher', () => {
     expect(opener.stats().opened).to.equal(3);
   });
 
+  it('puts a prefix before the very frame it would seal without one', () => {
+    const key = randomBytes(32);
+    const [plain, prefixed] = [new FrameSealer(key, SESSION, 0), new FrameSealer(key, SESSION, 0)];
+    const opener = new FrameOpener(key, SESSION, 0);
+    const prefix = Buffer.from([1, 3, 0x61, 0x62, 0x63]);
+    for (const plaintext of [Buffer.alloc(0), randomBytes(70_000)]) {
+      const frame = Buffer.from(plain.seal(plaintext));
+      const out = Buffer.from(prefixed.seal(plaintext, prefix));
+      expect(out.subarray(0, prefix.length).equals(prefix)).to.equal(true);
+      expect(out.subarray(prefix.length).equals(frame)).to.equal(true);
+      expect(plaintextOf(opener.open(out.subarray(prefix.length))).equals(plaintext)).to.equal(
+        true,
+      );
+    }
+  });
+
+  it('does not authenticate the prefix: it is not part of the frame', () => {
+    const { sealer, opener } = pair();
+    const out = Buffer.from(sealer.seal(Buffer.from('data'), Buffer.from([9, 9])));
+    expect(reasonOf(opener.open(out)), 'the prefix is no frame header').to.equal('bad-version');
+    expect(plaintextOf(opener.open(out.subarray(2))).toString()).to.equal('data');
+  });
+
   it('lays out version, direction and a big-endian counter starting at 1', () => {
     const { sealer, opener } = pair(randomBytes(32), 1);
     const frames = [1, 2, 3].map(() => sealer.seal(Buffer.from('x')));
