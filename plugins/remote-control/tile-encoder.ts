@@ -16,6 +16,11 @@ export class TileEncoder {
 
   constructor(private readonly inFlight = ENCODES_IN_FLIGHT) {}
 
+  /** Encodes running now. */
+  get active(): number {
+    return this.running;
+  }
+
   /** The JPEG tile of `image` at `quality` (1 to 100). */
   async encode(image: DesktopImage, quality: number): Promise<FrameTile> {
     await this.turn();
