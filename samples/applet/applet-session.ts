@@ -1,4 +1,9 @@
+import type { Desktop } from '../../engine/contracts/desktop-contract.js';
 import { PERMISSION_ID_PATTERN } from '../../engine/contracts/permission-contract.js';
+import {
+  RemoteControlHost,
+  type HostActivity,
+} from '../../plugins/remote-control/remote-control-host.js';
 import { nodeAsyncCryptoBackend } from '../../sdk/crypto/node-crypto-backend.js';
 import { ChatChannel } from '../../sdk/session/chat-channel.js';
 import { EndUserConsent, type ConsentQuestion } from '../../sdk/session/end-user-consent.js';
@@ -34,11 +39,13 @@ export class AppletSession {
   private readonly client: SessionClient;
   private readonly consent: EndUserConsent;
   private readonly chat: ChatChannel;
+  private readonly remoteControl: RemoteControlHost | undefined;
 
   constructor(
     joined: JoinedSession,
     private readonly terminal: AppletTerminal,
     ca: string | undefined,
+    desktop?: Desktop,
   ) {
     this.client = new SessionClient({
       url: joined.gatewayUrl,
@@ -62,6 +69,14 @@ export class AppletSession {
         ),
     });
     this.chat = new ChatChannel(this.client);
+    this.remoteControl =
+      desktop &&
+      new RemoteControlHost({
+        client: this.client,
+        consent: this.consent,
+        desktop,
+        onActivity: (activity) => terminal.print(activityLine(activity)),
+      });
   }
 
   /** Connects and runs until the session ends; resolves with how it ended. */
@@ -77,6 +92,7 @@ export class AppletSession {
       // The client is closed now, and `ended` says why.
     }
     const closed = await ended;
+    await this.remoteControl?.dispose();
     this.consent.dispose();
     this.chat.dispose();
     return closed;
@@ -178,6 +194,18 @@ export class AppletSession {
     const peers = this.client.peers();
     if (peers.length === 0) return this.terminal.print('no technician yet');
     for (const peer of peers) this.terminal.print(`code with ${nameOf(peer)}: ${peer.sas}`);
+  }
+}
+
+function activityLine(activity: HostActivity): string {
+  const who = `technician ${activity.technician}`;
+  switch (activity.kind) {
+    case 'viewing':
+      return `${who} is viewing your screen (/revoke desktop-view or remote-control to stop)`;
+    case 'stopped':
+      return `${who} no longer sees your screen (${activity.why})`;
+    case 'refused':
+      return `refused ${activity.what === 'view' ? 'screen view' : 'input'} to ${who}: not allowed`;
   }
 }
 
