@@ -16,6 +16,16 @@ export interface BenchOptions {
   readonly payloadBytes: number;
   /** Run only the baselines. */
   readonly skipEngine: boolean;
+  /** Run only the remote-control section (remote-control-bench.ts). */
+  readonly onlyRemoteControl: boolean;
+  /** Leave the remote-control section out. */
+  readonly skipRemoteControl: boolean;
+  /** Seconds each remote-control scene is measured. */
+  readonly rcSeconds: number;
+  /** The technician's frame-rate ceiling in the remote-control section. */
+  readonly rcFps: number;
+  /** The technician's JPEG quality ceiling in the remote-control section. */
+  readonly rcQuality: number;
 }
 
 const DEFAULTS: BenchOptions = {
@@ -27,6 +37,11 @@ const DEFAULTS: BenchOptions = {
   intervalMs: 1000,
   payloadBytes: 64,
   skipEngine: false,
+  onlyRemoteControl: false,
+  skipRemoteControl: false,
+  rcSeconds: 10,
+  rcFps: 60,
+  rcQuality: 70,
 };
 
 const LIMITS: Record<string, readonly [number, number]> = {
@@ -37,6 +52,9 @@ const LIMITS: Record<string, readonly [number, number]> = {
   seconds: [1, 300],
   intervalMs: [10, 10_000],
   payloadBytes: [8, 60_000],
+  rcSeconds: [1, 120],
+  rcFps: [1, 60],
+  rcQuality: [10, 95],
 };
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
