@@ -152,7 +152,7 @@ export class X11Desktop implements Desktop {
     this.current = size;
     await this.capturer.resized(size.width, size.height);
     this.logger?.info({ ...size }, 'desktop resized');
-    for (const listener of [...this.listeners.resize]) listener(size);
+    for (const listener of [...this.listeners.resize]) this.call(() => listener(size));
   }
 
   private queueFlush(): void {
@@ -161,8 +161,17 @@ export class X11Desktop implements Desktop {
     setImmediate(() => {
       this.flushQueued = false;
       const rects = this.pending.splice(0);
-      for (const listener of [...this.listeners.damage]) listener(rects);
+      for (const listener of [...this.listeners.damage]) this.call(() => listener(rects));
     });
+  }
+
+  /** Runs a listener; one that throws is logged and does not stop the others. */
+  private call(listener: () => void): void {
+    try {
+      listener();
+    } catch (error) {
+      this.logger?.warn({ err: String(error) }, 'a desktop listener threw');
+    }
   }
 
   private onError(error: Error | undefined): void {

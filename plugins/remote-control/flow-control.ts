@@ -104,6 +104,14 @@ export class FlowControl {
     this.bytesInFlight += bytes;
   }
 
+  /** Frame `frame` will never be sent (it failed): its room is free again. */
+  abandon(frame: number): void {
+    const entry = this.inFlight.get(frame);
+    if (entry === undefined) return;
+    this.inFlight.delete(frame);
+    this.bytesInFlight -= entry.bytes;
+  }
+
   /**
    * The viewer displayed `frame` (and with it every earlier frame). Returns the milliseconds
    * from sending to this acknowledgement, or undefined for a frame not in flight.

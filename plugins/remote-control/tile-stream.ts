@@ -157,6 +157,7 @@ export class TileStream implements ScreenStream {
       await this.sendInOrder(frame, parts);
       this.failures = 0;
     } catch (error) {
+      this.flow.abandon(frame);
       this.onFailure(error);
     } finally {
       this.capturing = false;

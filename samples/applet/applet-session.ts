@@ -4,6 +4,11 @@ import {
   RemoteControlHost,
   type HostActivity,
 } from '../../plugins/remote-control/remote-control-host.js';
+import {
+  encodeMessage,
+  parseTechnicianMessage,
+  REMOTE_CONTROL_CHANNEL,
+} from '../../plugins/remote-control/remote-control-protocol.js';
 import { nodeAsyncCryptoBackend } from '../../sdk/crypto/node-crypto-backend.js';
 import { ChatChannel } from '../../sdk/session/chat-channel.js';
 import { EndUserConsent, type ConsentQuestion } from '../../sdk/session/end-user-consent.js';
@@ -118,6 +123,17 @@ export class AppletSession {
     });
     this.chat.on('typing', ({ typing }) => typing && terminal.print('technician is typing'));
     client.onChannel(SYSTEM_INFORMATION, (body, from) => void this.systemInformation(body, from));
+    if (!this.remoteControl) {
+      client.onChannel(REMOTE_CONTROL_CHANNEL, (body, from) => this.noDesktop(body, from));
+    }
+  }
+
+  /** Without --desktop there is no screen to show: a start is refused, so nobody waits. */
+  private noDesktop(body: Uint8Array, from: string): void {
+    if (parseTechnicianMessage(body)?.type !== 'start') return;
+    this.terminal.print(`technician ${from} asked to see your screen; no display is offered`);
+    const refusal = encodeMessage({ type: 'refused', what: 'view', why: 'failed' });
+    this.client.send(from, REMOTE_CONTROL_CHANNEL, refusal).catch(() => undefined);
   }
 
   private async askConsent(question: ConsentQuestion): Promise<boolean> {

@@ -1,4 +1,4 @@
-// A small X client of its own for the tests: a window that records where it is clicked.
+// A small X client of its own for the tests: a window that records its clicks and key presses.
 type Callback<T> = (error: Error | null | undefined, value: T) => void;
 
 interface RawClient {
@@ -27,9 +27,16 @@ export interface RecordedClick {
   readonly button: number;
 }
 
-/** A mapped window at `x`, `y` of `width` x `height` that records every ButtonPress in it. */
+/** A key press as the window saw it: the keycode and the modifier mask (1 is Shift). */
+export interface RecordedKey {
+  readonly keycode: number;
+  readonly state: number;
+}
+
+/** A mapped window at `x`, `y` of `width` x `height` that records clicks and key presses. */
 export class ClickRecorder {
   readonly clicks: RecordedClick[] = [];
+  readonly keys: RecordedKey[] = [];
 
   private constructor(private readonly client: RawClient) {}
 
@@ -40,7 +47,7 @@ export class ClickRecorder {
         const recorder = new ClickRecorder(raw.client);
         const screen = raw.screen[0]!;
         const wid = raw.client.AllocID();
-        const { ButtonPress, Exposure } = x11.eventMask;
+        const { ButtonPress, Exposure, KeyPress } = x11.eventMask;
         raw.client.CreateWindow(
           wid,
           screen.root,
@@ -55,7 +62,7 @@ export class ClickRecorder {
           {
             backgroundPixel: screen.white_pixel,
             overrideRedirect: 1,
-            eventMask: ButtonPress! | Exposure!,
+            eventMask: ButtonPress! | Exposure! | KeyPress!,
           },
         );
         raw.client.on('event', (event) => recorder.onEvent(event));
@@ -70,6 +77,9 @@ export class ClickRecorder {
   }
 
   private onEvent(event: Record<string, number | string>): void {
+    if (event.name === 'KeyPress') {
+      return void this.keys.push({ keycode: Number(event.keycode), state: Number(event.buttons) });
+    }
     if (event.name !== 'ButtonPress') return;
     this.clicks.push({
       x: Number(event.x),

@@ -39,6 +39,16 @@ describe('FlowControl', () => {
     expect(flow.displayed(1)).to.equal(undefined);
   });
 
+  it('frees the room of a frame that failed, without counting it as displayed', () => {
+    const flow = new FlowControl({ quality: 70, fps: 30 }, clocked().now);
+    flow.sent(1, 10);
+    flow.sent(2, 10);
+    flow.abandon(1);
+    expect(flow.hasRoom()).to.equal(true);
+    expect(flow.displayed(1)).to.equal(undefined);
+    expect(flow.framesInFlight).to.equal(1);
+  });
+
   it('spaces frames by the frame rate', () => {
     const clock = clocked();
     const flow = new FlowControl({ quality: 70, fps: 20 }, clock.now);

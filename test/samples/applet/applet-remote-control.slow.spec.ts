@@ -90,7 +90,7 @@ describe('remote control from the applet (engine, technician client, applet on X
   });
 
   /** A session of `who` joined by an applet offering the display; the technician connected. */
-  async function joined(who: RemoteMember, name: string) {
+  async function joined(who: RemoteMember, name: string, offer = true) {
     const created = await engine.request('/api/v1/sessions', {
       method: 'POST',
       headers: who.headers,
@@ -100,10 +100,11 @@ describe('remote control from the applet (engine, technician client, applet on X
     const session = created.json as Record<string, string>;
     applet = start(APPLET, [
       ...['--server', engine.url, '--code', session.joinCode!, '--ca', engine.caFile],
-      ...['--desktop', x.display],
+      ...(offer ? ['--desktop', x.display] : []),
     ]);
     await applet.out.waitFor((line) => line.startsWith('connected'));
-    expect(applet.out.lines).to.include(`offering display ${x.display} for remote control`);
+    const offered = `offering display ${x.display} for remote control`;
+    expect(applet.out.lines.includes(offered)).to.equal(offer);
     driver = start(DRIVER, []);
     driver.write(
       JSON.stringify({
@@ -165,5 +166,17 @@ describe('remote control from the applet (engine, technician client, applet on X
     await applet.out.waitFor((line) => line.startsWith('refused input to technician'));
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(existsSync(file)).to.equal(false);
+  });
+
+  it('refuses the view at once when the applet offers no display', async () => {
+    const { driver, applet } = await joined(dana, 'dana', false);
+    const prompt = { cmd: 'consent', name: 'dana', permission: 'remote-control', prompt: 'Fix' };
+    driver.write(JSON.stringify(prompt));
+    await applet.out.waitFor((line) => line.startsWith('? ') && line.includes('remote-control'));
+    applet.write('/allow');
+    await event(driver, 'consent', 'dana');
+    driver.write(JSON.stringify({ cmd: 'view', name: 'dana' }));
+    expect((await event(driver, 'view-refused', 'dana')).message).to.include('failed');
+    await applet.out.waitFor((line) => line.includes('no display is offered'));
   });
 });
