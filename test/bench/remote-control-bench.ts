@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { percentile } from '../../plugins/remote-control/viewer-stats.js';
 import { startXvfb, waitForWindow, type XvfbDisplay } from '../support/xvfb-display.js';
+import { startAnimation } from './desktop-animation.js';
 import { startRemoteControlRig, type RemoteControlRig } from './remote-control-rig.js';
 
 /** What one scene measured. */
@@ -28,16 +29,21 @@ export interface RemoteControlResults {
   readonly skipped?: string;
 }
 
-/** The xterm each scene runs: a still prompt, a busy small window, a busy full screen. */
-const SCENES: readonly { name: string; args: readonly string[] }[] = [
-  { name: 'idle screen', args: ['-geometry', '80x24+0+0', '-e', '/bin/sh'] },
-  {
-    name: 'changing desktop',
-    args: ['-geometry', '100x30+0+0', '-e', 'sh', '-c', 'while :; do date +%T.%N; done'],
-  },
+interface Scene {
+  readonly name: string;
+  /** The xterm of the scene (always one, so the screen looks like a desktop). */
+  readonly xterm: readonly string[];
+  /** Adds a 480x320 window that changes 60 times a second. */
+  readonly animated?: boolean;
+}
+
+/** A still prompt; the same with an animated window; a full-screen xterm scrolling. */
+const SCENES: readonly Scene[] = [
+  { name: 'idle screen', xterm: ['-geometry', '80x24+0+0', '-e', '/bin/sh'] },
+  { name: 'changing desktop', xterm: ['-geometry', '80x24+0+0', '-e', '/bin/sh'], animated: true },
   {
     name: 'busy screen',
-    args: ['-geometry', '212x55+0+0', '-e', 'sh', '-c', 'while :; do ls -lR /usr/share; done'],
+    xterm: ['-geometry', '212x55+0+0', '-e', 'sh', '-c', 'while :; do ls -lR /usr/share; done'],
   },
 ];
 const WARM_UP_MS = 1500;
@@ -75,11 +81,12 @@ export async function benchRemoteControl(options: {
 async function measureScene(
   x: XvfbDisplay,
   rig: RemoteControlRig,
-  scene: (typeof SCENES)[number],
+  scene: Scene,
   seconds: number,
 ): Promise<SceneResult> {
-  const xterm = x.run('xterm', scene.args);
+  const xterm = x.run('xterm', scene.xterm);
   await waitForWindow(x, 'XTerm');
+  const stopAnimation = scene.animated ? await startAnimation(x.display) : undefined;
   await sleep(WARM_UP_MS);
 
   const latencies: number[] = [];
@@ -93,6 +100,7 @@ async function measureScene(
   const after = rig.viewer.statistics();
   void subscription.dispose();
 
+  await stopAnimation?.();
   xterm.kill('SIGKILL');
   await sleep(500);
   const frames = after.frames - before.frames;
