@@ -156,6 +156,10 @@ export class RemoteControlHost {
     if (!this.options.consent.isAllowed(technician, REMOTE_CONTROL)) {
       return this.refuse(technician, 'input');
     }
+    // A flood that outruns the display is cut: moves first, then whole messages.
+    if (this.pendingInput > MAX_PENDING_INPUT * 8) {
+      return this.logger.warn({ technician }, 'input dropped: too much waiting');
+    }
     const kept = this.pendingInput > MAX_PENDING_INPUT ? events.filter(isNotMove) : events;
     this.pendingInput += kept.length;
     this.inputs = this.inputs.then(async () => {

@@ -210,12 +210,19 @@ export class RemoteDesktopViewer {
     this.stats.received(body.length);
     const tiles = this.parts.get(part.frame) ?? [];
     tiles.push(...part.tiles);
-    if (!part.last) return void this.parts.set(part.frame, tiles);
+    if (!part.last) return this.keepPart(part.frame, tiles);
     this.parts.delete(part.frame);
     const { frame, capturedAt, screenWidth, screenHeight } = part;
     this.drawing = this.drawing.then(() =>
       this.draw(frame, capturedAt, { width: screenWidth, height: screenHeight }, tiles),
     );
+  }
+
+  /** Keeps the parts of at most MAX_PARTIAL_FRAMES unfinished frames, dropping the oldest. */
+  private keepPart(frame: number, tiles: FrameTile[]): void {
+    this.parts.set(frame, tiles);
+    if (this.parts.size <= MAX_PARTIAL_FRAMES) return;
+    this.parts.delete(Math.min(...this.parts.keys()));
   }
 
   private async draw(frame: number, capturedAt: number, size: Size, tiles: FrameTile[]) {
@@ -236,6 +243,9 @@ export class RemoteDesktopViewer {
     return this.client.send(this.endUser, REMOTE_CONTROL_CHANNEL, encodeMessage(message));
   }
 }
+
+/** Unfinished frames kept at once: the sender has at most two in flight. */
+const MAX_PARTIAL_FRAMES = 4;
 
 interface Size {
   readonly width: number;

@@ -204,7 +204,11 @@ export class TileStream implements ScreenStream {
   }
 }
 
-/** The tiles of one frame in parts of at most MAX_PART_BYTES (a huge tile gets its own). */
+/**
+ * The tiles of one frame in parts of at most MAX_PART_BYTES (a huge tile gets its own).
+ * TODO(#remote-control): a single tile over the record limit (a noisy band of a screen wider
+ * than about 3000 pixels at high quality) fails its frame; tiles should split by width too.
+ */
 function splitParts(
   frame: number,
   capturedAt: number,

@@ -208,6 +208,20 @@ describe('remote control of a real X11 desktop through a session', function () {
     expect(tech.viewer.statistics().frames).to.equal(frames);
   });
 
+  it('takes the quality and frame rate the technician sets', async () => {
+    session = await startRemoteControlSession(desktop);
+    const tech = await session.technician('tech-control');
+    await grantedControl(session, tech);
+    await firstFrame(tech);
+    const statuses: { quality: number; fps: number }[] = [];
+    tech.viewer.on('status', (status) => statuses.push(status));
+    await tech.viewer.setQuality(20);
+    await tech.viewer.setFrameRate(5);
+    await waitFor(() => statuses.length >= 2, 'the end user side confirmed the limits');
+    expect(statuses.at(-1)).to.include({ quality: 20, fps: 5 });
+    expect(session.host.streamOf('tech-control')?.stats()).to.include({ quality: 20, fps: 5 });
+  });
+
   it('follows a change of screen size', async () => {
     session = await startRemoteControlSession(desktop);
     const tech = await session.technician('tech-control');
