@@ -14,6 +14,10 @@ export const DEFAULT_FLOW_BOUNDS: FlowBounds = { frames: 2, bytes: 4 * 1024 * 10
 const ADAPT_EVERY_MS = 1000;
 /** Frame rate never adapts below this (the technician's own limit may be lower). */
 const MIN_ADAPTED_FPS = 5;
+/** The frame rate above which the quality is kept while the link is slow. */
+const READABLE_FPS = 15;
+/** The lowest quality the adaptation goes to. */
+const LOWEST_QUALITY = QUALITY_RANGE.min + 20;
 
 interface InFlight {
   readonly bytes: number;
@@ -25,7 +29,7 @@ interface InFlight {
  * `bounds.frames` frames and `bounds.bytes` bytes wait to be displayed, and no sooner than the
  * frame rate allows; meanwhile changes pile up in the dirty region, so on a slow link the
  * intermediate states are skipped and the next frame carries the latest screen. Every second
- * the quality and frame rate adapt: down when frames waited on the link for more than a quarter
+ * the frame rate and quality adapt: down when frames waited on the link for more than a quarter
  * of the time or took over 200 ms to be displayed, up again (to the technician's limits) when
  * the link kept up easily.
  */
@@ -150,21 +154,28 @@ export class FlowControl {
     return before[0] !== this.currentQuality || before[1] !== this.currentFps;
   }
 
+  /**
+   * Text must stay readable: the frame rate gives way first (down to 15), then the quality
+   * (down to 30), then the frame rate again (down to 5).
+   */
   private slowDown(): void {
-    if (this.currentQuality > QUALITY_RANGE.min + 20) {
-      this.currentQuality = Math.max(QUALITY_RANGE.min + 20, this.currentQuality - 10);
-      return;
+    if (this.currentFps > READABLE_FPS) {
+      this.currentFps = Math.max(READABLE_FPS, Math.floor(this.currentFps * 0.8));
+    } else if (this.currentQuality > LOWEST_QUALITY) {
+      this.currentQuality = Math.max(LOWEST_QUALITY, this.currentQuality - 10);
+    } else {
+      const floor = Math.min(MIN_ADAPTED_FPS, this.limits.fps);
+      this.currentFps = Math.max(floor, Math.floor(this.currentFps * 0.75));
     }
-    const floor = Math.min(MIN_ADAPTED_FPS, this.limits.fps);
-    this.currentFps = Math.max(floor, Math.floor(this.currentFps * 0.75));
   }
 
+  /** The reverse order: quality back first, then the frame rate, to the technician's limits. */
   private speedUp(): void {
-    if (this.currentFps < this.limits.fps) {
+    if (this.currentQuality < this.limits.quality) {
+      this.currentQuality = Math.min(this.limits.quality, this.currentQuality + 5);
+    } else {
       this.currentFps = Math.min(this.limits.fps, this.currentFps + 5);
-      return;
     }
-    this.currentQuality = Math.min(this.limits.quality, this.currentQuality + 5);
   }
 
   private unblock(): void {
