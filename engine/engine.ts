@@ -108,9 +108,13 @@ export class Engine {
     const { metricsToken } = this.settings;
     const deps = { registry: api, storage, metrics, version: ENGINE_VERSION, metricsToken };
     for (const route of registerEngineRoutes(deps)) this.resources.add(route);
+    // A plugin may declare a built-in permission (to give it a consent prompt): listed once.
+    const builtIn = new Set(BUILT_IN_PERMISSIONS.map((entry) => entry.id));
     const catalogue = () => [
       ...BUILT_IN_PERMISSIONS,
-      ...this.pluginPermissions().map((p) => ({ id: p.id, title: p.title, byDefault: false })),
+      ...this.pluginPermissions()
+        .filter((p) => !builtIn.has(p.id))
+        .map((p) => ({ id: p.id, title: p.title, byDefault: false })),
     ];
     const identityRoutes = startIdentity(
       this.root,

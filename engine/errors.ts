@@ -69,6 +69,7 @@ export const ERROR_CATALOGUE = {
   TETHER_E_SESSION_STATE: spec(409, 'The session cannot do that in its present state'),
   TETHER_E_SESSION_TAKEN: spec(409, 'Another technician already picked up this session'),
   TETHER_E_NOT_ADMITTED: spec(403, 'Not a participant of this session'),
+  TETHER_E_DESKTOP: spec(500, 'The desktop could not be opened', false),
 } as const satisfies Record<string, ErrorSpec>;
 
 /** A stable error code from the catalogue. */

@@ -4,6 +4,7 @@ export * from './bus-contract.js';
 export * from './clock-contract.js';
 export * from './consent-contract.js';
 export * from './content-cipher-contract.js';
+export * from './desktop-contract.js';
 export * from './disposable.js';
 export * from './engine-module-contract.js';
 export * from './engine-settings.js';

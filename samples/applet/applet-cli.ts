@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
+import { X11Desktop } from '../../adapters/desktop-x11/index.js';
+import { isTetherError } from '../../engine/errors.js';
 import { CertificateError } from '../../sdk/crypto/certificate-error.js';
 import { verifyAppletTicket } from '../../sdk/session/applet-ticket.js';
 import { parseAppletOptions, UsageError, type AppletOptions } from './applet-options.js';
@@ -15,12 +17,25 @@ const NORMAL_ENDS = new Set([1000, 4100]);
 
 async function main(): Promise<number> {
   const options = await parseAppletOptions(process.argv.slice(2));
+  const desktop = options.desktop === undefined ? undefined : await openDesktop(options.desktop);
   const joined = await join(options);
   const terminal = new AppletTerminal(process.stdin, process.stdout);
-  const closed = await new AppletSession(joined, terminal, options.ca).run();
+  if (desktop) terminal.print(`offering display ${options.desktop} for remote control`);
+  const closed = await new AppletSession(joined, terminal, options.ca, desktop).run();
+  await desktop?.close();
   terminal.print(`session over: ${closed.reason || closed.code}`);
   terminal.close();
   return NORMAL_ENDS.has(closed.code) ? EXIT_ENDED : EXIT_FAILED;
+}
+
+/** The X display, or a one-line failure (exit 1) naming it and why. */
+async function openDesktop(display: string): Promise<X11Desktop> {
+  try {
+    return await X11Desktop.open({ display });
+  } catch (error) {
+    if (isTetherError(error)) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 async function join(options: AppletOptions): Promise<JoinedSession> {

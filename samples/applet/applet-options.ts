@@ -13,6 +13,8 @@ export interface AppletOptions {
   readonly name?: string;
   /** PEM of the certificate authority (or the self-signed certificate) the engine uses. */
   readonly ca?: string;
+  /** The X display to offer for desktop view and remote control (`:1`); none when absent. */
+  readonly desktop?: string;
 }
 
 /** A start the applet cannot run with, for a one-line message and exit code 2. */
@@ -33,6 +35,10 @@ export async function parseAppletOptions(argv: readonly string[]): Promise<Apple
     .option('ticket', { type: 'string', describe: 'The session file downloaded for you' })
     .option('name', { type: 'string', describe: 'Your name, as the technician sees it' })
     .option('ca', { type: 'string', describe: "PEM file of the engine's certificate authority" })
+    .option('desktop', {
+      type: 'string',
+      describe: 'Offer this X display (such as :1; empty for $DISPLAY) for remote control',
+    })
     .strict()
     .fail((message, error) => {
       throw new UsageError(error?.message ?? message);
@@ -45,7 +51,18 @@ export async function parseAppletOptions(argv: readonly string[]): Promise<Apple
     ticket: args.ticket,
     name: args.name,
     ca: args.ca === undefined ? undefined : await readCa(args.ca),
+    desktop: desktopOf(args.desktop),
   });
+}
+
+function desktopOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const display = value === '' ? process.env.DISPLAY : value;
+  if (display === undefined || display === '') {
+    throw new UsageError('--desktop needs a display such as :1 (DISPLAY is not set)');
+  }
+  if (!/^[A-Za-z0-9.:/_-]{1,100}$/.test(display)) throw new UsageError('--desktop is no display');
+  return display;
 }
 
 function checked(options: AppletOptions): AppletOptions {

@@ -1,4 +1,14 @@
+import type { Desktop } from '../../engine/contracts/desktop-contract.js';
 import { PERMISSION_ID_PATTERN } from '../../engine/contracts/permission-contract.js';
+import {
+  RemoteControlHost,
+  type HostActivity,
+} from '../../plugins/remote-control/remote-control-host.js';
+import {
+  encodeMessage,
+  parseTechnicianMessage,
+  REMOTE_CONTROL_CHANNEL,
+} from '../../plugins/remote-control/remote-control-protocol.js';
 import { nodeAsyncCryptoBackend } from '../../sdk/crypto/node-crypto-backend.js';
 import { ChatChannel } from '../../sdk/session/chat-channel.js';
 import { EndUserConsent, type ConsentQuestion } from '../../sdk/session/end-user-consent.js';
@@ -34,11 +44,13 @@ export class AppletSession {
   private readonly client: SessionClient;
   private readonly consent: EndUserConsent;
   private readonly chat: ChatChannel;
+  private readonly remoteControl: RemoteControlHost | undefined;
 
   constructor(
     joined: JoinedSession,
     private readonly terminal: AppletTerminal,
     ca: string | undefined,
+    desktop?: Desktop,
   ) {
     this.client = new SessionClient({
       url: joined.gatewayUrl,
@@ -62,6 +74,14 @@ export class AppletSession {
         ),
     });
     this.chat = new ChatChannel(this.client);
+    this.remoteControl =
+      desktop &&
+      new RemoteControlHost({
+        client: this.client,
+        consent: this.consent,
+        desktop,
+        onActivity: (activity) => terminal.print(activityLine(activity)),
+      });
   }
 
   /** Connects and runs until the session ends; resolves with how it ended. */
@@ -77,6 +97,7 @@ export class AppletSession {
       // The client is closed now, and `ended` says why.
     }
     const closed = await ended;
+    await this.remoteControl?.dispose();
     this.consent.dispose();
     this.chat.dispose();
     return closed;
@@ -102,6 +123,17 @@ export class AppletSession {
     });
     this.chat.on('typing', ({ typing }) => typing && terminal.print('technician is typing'));
     client.onChannel(SYSTEM_INFORMATION, (body, from) => void this.systemInformation(body, from));
+    if (!this.remoteControl) {
+      client.onChannel(REMOTE_CONTROL_CHANNEL, (body, from) => this.noDesktop(body, from));
+    }
+  }
+
+  /** Without --desktop there is no screen to show: a start is refused, so nobody waits. */
+  private noDesktop(body: Uint8Array, from: string): void {
+    if (parseTechnicianMessage(body)?.type !== 'start') return;
+    this.terminal.print(`technician ${from} asked to see your screen; no display is offered`);
+    const refusal = encodeMessage({ type: 'refused', what: 'view', why: 'failed' });
+    this.client.send(from, REMOTE_CONTROL_CHANNEL, refusal).catch(() => undefined);
   }
 
   private async askConsent(question: ConsentQuestion): Promise<boolean> {
@@ -178,6 +210,18 @@ export class AppletSession {
     const peers = this.client.peers();
     if (peers.length === 0) return this.terminal.print('no technician yet');
     for (const peer of peers) this.terminal.print(`code with ${nameOf(peer)}: ${peer.sas}`);
+  }
+}
+
+function activityLine(activity: HostActivity): string {
+  const who = `technician ${activity.technician}`;
+  switch (activity.kind) {
+    case 'viewing':
+      return `${who} is viewing your screen (/revoke desktop-view or remote-control to stop)`;
+    case 'stopped':
+      return `${who} no longer sees your screen (${activity.why})`;
+    case 'refused':
+      return `refused ${activity.what === 'view' ? 'screen view' : 'input'} to ${who}: not allowed`;
   }
 }
 

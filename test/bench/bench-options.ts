@@ -25,6 +25,16 @@ export interface BenchOptions {
    * the round-trip run); empty for none. The engine then runs with its inspector open.
    */
   readonly profileDir: string;
+  /** Run only the remote-control section (remote-control-bench.ts). */
+  readonly onlyRemoteControl: boolean;
+  /** Leave the remote-control section out. */
+  readonly skipRemoteControl: boolean;
+  /** Seconds each remote-control scene is measured. */
+  readonly rcSeconds: number;
+  /** The technician's frame-rate ceiling in the remote-control section. */
+  readonly rcFps: number;
+  /** The technician's JPEG quality ceiling in the remote-control section. */
+  readonly rcQuality: number;
 }
 
 const DEFAULTS: BenchOptions = {
@@ -39,6 +49,11 @@ const DEFAULTS: BenchOptions = {
   skipMemory: false,
   skipThroughput: false,
   profileDir: '',
+  onlyRemoteControl: false,
+  skipRemoteControl: false,
+  rcSeconds: 10,
+  rcFps: 60,
+  rcQuality: 70,
 };
 
 const LIMITS: Record<string, readonly [number, number]> = {
@@ -49,6 +64,9 @@ const LIMITS: Record<string, readonly [number, number]> = {
   seconds: [1, 300],
   intervalMs: [10, 10_000],
   payloadBytes: [8, 60_000],
+  rcSeconds: [1, 120],
+  rcFps: [1, 60],
+  rcQuality: [10, 95],
 };
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -18,6 +18,8 @@ import { roundTripRounds } from './round-trip-rounds.js';
 import { plainRelayKiBPerConnection } from './relay-memory.js';
 import type { ThroughputJob, ThroughputTarget } from './throughput-job.js';
 import { measureThroughput, type FrameSender, type ThroughputResult } from './throughput-run.js';
+import { benchRemoteControl } from './remote-control-bench.js';
+import { formatRemoteControlReport } from './remote-control-report.js';
 
 /**
  * `npm run bench`: starts a raw TCP relay, a plain WebSocket relay and the engine as processes
@@ -138,8 +140,16 @@ async function engineMemory(options: BenchOptions) {
   }
 }
 
+async function remoteControl(options: BenchOptions): Promise<void> {
+  if (options.skipRemoteControl) return;
+  const { rcSeconds: seconds, rcFps: fps, rcQuality: quality } = options;
+  const results = await benchRemoteControl({ seconds, fps, quality });
+  process.stdout.write(formatRemoteControlReport(results));
+}
+
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
+  if (options.onlyRemoteControl) return remoteControl(options);
   requireBufferutil();
   const relays = await startRelays();
   const memory = options.skipMemory ? undefined : await engineMemory(options);
@@ -166,6 +176,7 @@ async function main(): Promise<void> {
     engine?.api.close();
     await engine?.process.stop();
   }
+  await remoteControl(options);
 }
 
 process.on('exit', () => {

@@ -3,6 +3,8 @@
 // output. Several technicians (by `name`) may run in it. It is the technician side a console
 // would be, built on the sdk session client only.
 import { createInterface } from 'node:readline';
+import { RemoteDesktopViewer } from '../../plugins/remote-control/remote-desktop-viewer.js';
+import { RgbaFramebuffer } from '../../plugins/remote-control/rgba-framebuffer.js';
 import { nodeAsyncCryptoBackend } from '../../sdk/crypto/node-crypto-backend.js';
 import { ChatChannel } from '../../sdk/session/chat-channel.js';
 import { nodeWebSocketFactory } from '../../sdk/session/node-web-socket.js';
@@ -16,6 +18,7 @@ interface Technician {
   readonly chat: ChatChannel;
   readonly consent: TechnicianConsent;
   readonly transcript: TranscriptSender;
+  viewer?: RemoteDesktopViewer;
 }
 
 type Command = { readonly cmd: string; readonly name: string } & Record<string, unknown>;
@@ -100,6 +103,13 @@ async function run(command: Command): Promise<void> {
       const body = { type: 'request', id: `r${nextRequest++}` };
       return technician.client.sendJson(endUserOf(technician), 'system-information', body);
     }
+    case 'view':
+      return view(technician, name);
+    case 'type':
+      viewerOf(technician).movePointer(Number(command.x), Number(command.y));
+      viewerOf(technician).typeText(String(command.text));
+      await viewerOf(technician).flushInput();
+      return emit({ ev: 'typed', name });
     case 'flush':
       await technician.transcript.flush();
       return emit({ ev: 'flushed', name });
@@ -110,6 +120,32 @@ async function run(command: Command): Promise<void> {
     default:
       throw new Error(`unknown command ${command.cmd}`);
   }
+}
+
+/** Starts the desktop view of the session's end user; frames go to a framebuffer. */
+async function view(technician: Technician, name: string): Promise<void> {
+  technician.viewer?.dispose();
+  const viewer = new RemoteDesktopViewer(
+    technician.client,
+    endUserOf(technician),
+    new RgbaFramebuffer(),
+  );
+  technician.viewer = viewer;
+  viewer.on('refused', (refused) => emit({ ev: 'refused', name, ...refused }));
+  viewer.on('stopped', (stopped) => emit({ ev: 'view-stopped', name, ...stopped }));
+  let frames = 0;
+  viewer.on('frame', () => ++frames === 1 && emit({ ev: 'first-frame', name }));
+  try {
+    const size = await viewer.start();
+    emit({ ev: 'viewing', name, ...size });
+  } catch (error) {
+    emit({ ev: 'view-refused', name, message: (error as Error).message });
+  }
+}
+
+function viewerOf(technician: Technician): RemoteDesktopViewer {
+  if (!technician.viewer) throw new Error('not viewing');
+  return technician.viewer;
 }
 
 const lines = createInterface({ input: process.stdin, terminal: false });
