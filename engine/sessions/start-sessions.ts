@@ -14,6 +14,7 @@ import type { ApiRegistry } from '../http/api-registry.js';
 import { identityDepsOf } from '../identity/start-identity.js';
 import { SessionAuthenticator } from '../identity/session-authenticator.js';
 import { GatewayTickets } from './gateway-tickets.js';
+import { registerColleagueRoute } from './colleague-route.js';
 import { registerGatewayTicketRoute } from './gateway-ticket-route.js';
 import { registerJoinRoutes } from './join-routes.js';
 import { JoinService } from './join-service.js';
@@ -84,6 +85,7 @@ export async function startSessions(
     ...registerSessionRoutes({ api, deps, service }),
     ...registerJoinRoutes(api, new JoinService(deps, service)),
     registerGatewayTicketRoute(api, deps, tickets),
+    registerColleagueRoute(api, deps),
   ];
   sweeper.start();
   log.info({ graceSeconds: settings.graceSeconds }, 'sessions started');

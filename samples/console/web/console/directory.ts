@@ -1,4 +1,4 @@
-import { api, ApiError } from '../shared/api-client.js';
+import { api } from '../shared/api-client.js';
 
 /** Someone or somewhere a session can go: a technician or a group. */
 export interface Target {
@@ -6,42 +6,30 @@ export interface Target {
   readonly name: string;
 }
 
-/** Technicians and groups the caller may see, where the engine lets them read those lists. */
+/** Technicians and groups a session can be handed to or shared with. */
 export interface Directory {
-  readonly members?: readonly Target[];
-  readonly groups?: readonly Target[];
+  readonly members: readonly Target[];
+  readonly groups: readonly Target[];
 }
 
-async function readable<T>(path: string): Promise<T | undefined> {
-  try {
-    return await api<T>(path);
-  } catch (error) {
-    if (error instanceof ApiError && (error.status === 403 || error.status === 404)) {
-      return undefined;
-    }
-    throw error;
-  }
+interface Colleagues {
+  readonly technicians: readonly { id: string; displayName: string; groupId?: string }[];
+  readonly groups: readonly { id: string; name: string }[];
 }
 
 /**
- * The lists of members and groups for transfers and invitations. Administrators read them;
- * a technician reads neither, and types the id a colleague gave instead.
+ * The colleagues and queues for transfers and invitations (`GET /api/v1/colleagues`, which
+ * every technician may read), each colleague named with their group.
  */
-export async function loadDirectory(selfId: string): Promise<Directory> {
-  // TODO(#console): technicians need a directory of the colleagues and queues they may hand a
-  // session to; the engine has no technician-readable route for it yet.
-  type Members = { items: { id: string; displayName: string; email: string; role: string }[] };
-  type Groups = { items: { id: string; name: string }[] };
-  const [members, groups] = await Promise.all([
-    readable<Members>('/api/v1/members?limit=500'),
-    readable<Groups>('/api/v1/groups'),
-  ]);
+export async function loadDirectory(): Promise<Directory> {
+  const { technicians, groups } = await api<Colleagues>('/api/v1/colleagues');
+  const groupName = new Map(groups.map((group) => [group.id, group.name]));
+  const named = (id: string, name: string, groupId?: string) => {
+    const group = groupId === undefined ? undefined : groupName.get(groupId);
+    return { id, name: group === undefined ? name : `${name} (${group})` };
+  };
   return {
-    ...(members && {
-      members: members.items
-        .filter((m) => m.id !== selfId)
-        .map((m) => ({ id: m.id, name: `${m.displayName} (${m.email})` })),
-    }),
-    ...(groups && { groups: groups.items.map((g) => ({ id: g.id, name: g.name })) }),
+    members: technicians.map((t) => named(t.id, t.displayName, t.groupId)),
+    groups: groups.map((group) => ({ id: group.id, name: group.name })),
   };
 }

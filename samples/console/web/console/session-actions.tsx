@@ -5,7 +5,6 @@ import { useAction } from './use-action.js';
 
 interface ActionProps {
   readonly sessionRef: string;
-  readonly selfId: string;
   readonly state: string | undefined;
   readonly ended: boolean;
 }
@@ -18,7 +17,7 @@ const HANDING_LABELS: Readonly<Record<Handing, string>> = {
   invite: 'Invite a collaborator',
 };
 
-/** Picks the technician or group: from the lists an administrator may read, else by id. */
+/** Picks the technician or group from the colleagues list; by id when the list is empty. */
 function TargetField({ handing, directory }: { handing: Handing; directory?: Directory }) {
   const list = handing === 'transfer-group' ? directory?.groups : directory?.members;
   const label = handing === 'transfer-group' ? 'Group' : 'Technician';
@@ -45,7 +44,7 @@ function TargetField({ handing, directory }: { handing: Handing; directory?: Dir
 }
 
 /** Hold, resume, transfer, invite and end: the owner's moves, each one API call. */
-export function SessionActions({ sessionRef, selfId, state, ended }: ActionProps) {
+export function SessionActions({ sessionRef, state, ended }: ActionProps) {
   const [handing, setHanding] = useState<Handing>();
   const [directory, setDirectory] = useState<Directory>();
   const [done, setDone] = useState<string>();
@@ -56,7 +55,7 @@ export function SessionActions({ sessionRef, selfId, state, ended }: ActionProps
   const open = (next: Handing) =>
     run(async () => {
       setHanding(next);
-      setDirectory(directory ?? (await loadDirectory(selfId)));
+      setDirectory(directory ?? (await loadDirectory()));
     });
   const hand = (event: Event) => {
     event.preventDefault();

@@ -74,7 +74,6 @@ function People({ snapshot }: { snapshot: LiveSnapshot }) {
 interface ViewProps {
   readonly entry: SessionEntry;
   readonly panels: readonly PanelEntry[];
-  readonly selfId: string;
   readonly hidden: boolean;
   readonly onClose: (ref: string) => void;
   /** The customer's name as the session now holds it (they may type their own at the join). */
@@ -82,7 +81,7 @@ interface ViewProps {
 }
 
 /** One session: the customer, the security code, actions, consent and the plugins' panels. */
-export function SessionView({ entry, panels, selfId, hidden, onClose, onName }: ViewProps) {
+export function SessionView({ entry, panels, hidden, onClose, onName }: ViewProps) {
   const snapshot = useSnapshot(entry.live);
   const customer = snapshot?.endUser?.participantId;
   useEffect(() => {
@@ -126,7 +125,7 @@ export function SessionView({ entry, panels, selfId, hidden, onClose, onName }: 
       {snapshot && !ended && <People snapshot={snapshot} />}
       {entry.live && snapshot && (
         <>
-          <SessionActions sessionRef={entry.ref} selfId={selfId} state={state} ended={ended} />
+          <SessionActions sessionRef={entry.ref} state={state} ended={ended} />
           <section class="card" aria-labelledby={`consent-${entry.ref}`}>
             <h2 id={`consent-${entry.ref}`}>Permissions</h2>
             <ConsentList live={entry.live} snapshot={snapshot} panels={panels} />

@@ -177,7 +177,6 @@ export function Workspace({ member, onSignOut }: { member: Member; onSignOut: ()
               key={entry.ref}
               entry={entry}
               panels={panels}
-              selfId={member.id}
               hidden={selected !== entry.ref}
               onClose={closeTab}
               onName={(ref, endUserName) =>
