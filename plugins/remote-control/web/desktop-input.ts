@@ -36,7 +36,7 @@ export function forwardInput(
     const [x, y] = desktopPoint(canvas, event);
     viewer.movePointer(x, y);
     if (event.type === 'pointermove' || event.button < 0 || event.button > 4) return;
-    if (event.type === 'pointerdown') canvas.focus();
+    if (event.type === 'pointerdown') canvas.focus({ preventScroll: true });
     viewer.pressButton(event.button as DesktopButton, event.type === 'pointerdown');
   };
   const wheel = (event: WheelEvent) => {
