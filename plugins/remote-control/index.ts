@@ -33,6 +33,7 @@ export default definePlugin({
         consentPrompt: 'Your technician asks to see your screen and use your mouse and keyboard.',
       },
     ],
+    ui: { title: 'Desktop', technician: 'ui/technician-desktop-panel.js' },
   },
   activate(context) {
     context.logger.info({}, 'remote control ready');

@@ -1,14 +1,10 @@
-// The technician's side of remote control, for Node clients and (later) the console's panel:
+// The technician's side of remote control, for Node clients and the console's panel:
 // nothing here is Node-only. Decoding and drawing are the FrameSurface's business, so a
 // browser draws JPEG tiles on a canvas where Node decodes them into a framebuffer.
-import {
-  silentSessionLogger,
-  type DesktopButton,
-  type Disposable,
-  type SessionClient,
-  type SessionLogger,
-} from '../../sdk/index.js';
+// The sdk's index brings Node-only modules: a browser bundle takes only what it needs.
+import type { DesktopButton, Disposable, SessionClient } from '../../sdk/index.js';
 import { EventHub } from '../../sdk/session/event-hub.js';
+import { silentSessionLogger, type SessionLogger } from '../../sdk/session/session-logger.js';
 import { InputBatcher } from './input-batcher.js';
 import {
   encodeMessage,
