@@ -35,7 +35,12 @@ export interface ScreenStream {
   stats(): ScreenStreamStats;
 }
 
-/** The wall clock in milliseconds with sub-millisecond precision, in Node and browsers. */
+/**
+ * The wall clock in milliseconds, which the two sides of a stream compare. Not
+ * `performance.timeOrigin + performance.now()`: the monotonic clock under it stops while a
+ * machine is suspended, so two processes that started at different times disagree by
+ * seconds afterwards (seen here: capture-to-display latencies of -11 s).
+ */
 export function epochNow(): number {
-  return performance.timeOrigin + performance.now();
+  return Date.now();
 }
