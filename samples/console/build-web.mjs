@@ -1,6 +1,6 @@
 // Bundles the sample browser apps the engine serves: the technician console, the admin center
-// and the end user's join page (`web/<app>/main.tsx`, with its `index.html`, stylesheets and images), into
-// `dist/web/<app>/`, and the shared stylesheet and icon into `dist/web/assets/`.
+// and the end user's join page (`web/<app>/main.tsx`, with its `index.html`, stylesheets and
+// images), into `dist/web/<app>/`, and the shared stylesheet and icon into `dist/web/assets/`.
 import { build } from 'esbuild';
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';

@@ -38,19 +38,4 @@ export interface CreatedSession extends SessionItem {
   readonly joinUrl: string;
 }
 
-/** A permission a plugin declared, as `GET /api/v1/ui/panels` lists it. */
-export interface PanelPermission {
-  readonly id: string;
-  readonly title: string;
-  readonly consentPrompt?: string;
-}
-
-/** One plugin's panels, as `GET /api/v1/ui/panels` lists them. */
-export interface PanelEntry {
-  readonly plugin: string;
-  readonly title: string;
-  readonly technician?: string;
-  readonly endUser?: string;
-  readonly channels: readonly string[];
-  readonly permissions: readonly PanelPermission[];
-}
+export type { PanelEntry, PanelPermission } from '../shared/panel-list.js';

@@ -1,22 +1,7 @@
 import { api } from '../shared/api-client.js';
+import type { PanelEntry, PanelPermission as DeclaredPermission } from '../shared/panel-list.js';
 
-/** A permission as a plugin's manifest declares it, from `GET /api/v1/ui/panels`. */
-export interface DeclaredPermission {
-  readonly id: string;
-  readonly title: string;
-  /** The plugin's plain words for the end user; absent when none were written. */
-  readonly consentPrompt?: string;
-}
-
-/** One active plugin's panels, as the engine lists them. */
-export interface PanelEntry {
-  readonly plugin: string;
-  readonly title: string;
-  readonly technician?: string;
-  readonly endUser?: string;
-  readonly channels: readonly string[];
-  readonly permissions: readonly DeclaredPermission[];
-}
+export type { PanelEntry } from '../shared/panel-list.js';
 
 /** The engine's list of panels, with the declared permissions looked up by id. */
 export class PanelCatalog {
