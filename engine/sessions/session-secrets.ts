@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -27,13 +27,18 @@ export function joinCodeHash(code: string): string {
   return createHash('sha256').update(code, 'utf8').digest('hex');
 }
 
-/** An end user's participant id: `u-` and 16 random hex characters. */
+/**
+ * An end user's participant id: `u-` and a random UUID. It is as long as a technician's
+ * (`t-` and a member id, a UUID too), so the gateway can write the sender's id over the
+ * recipient's in a relayed frame without copying the frame (relay-envelope.ts).
+ */
 export function newEndUserParticipantId(): string {
-  return `u-${randomBytes(8).toString('hex')}`;
+  return `u-${randomUUID()}`;
 }
 
 /** The pattern of an end user's participant id. */
-export const END_USER_ID_PATTERN = /^u-[0-9a-f]{16}$/;
+export const END_USER_ID_PATTERN =
+  /^u-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** A technician's participant id in every session: `t-` and the member id. */
 export function technicianParticipantId(memberId: string): string {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { fromBase64 } from '../../../sdk/crypto/bytes.js';
 import { verifyAppletTicket } from '../../../sdk/session/applet-ticket.js';
+import { END_USER_ID_PATTERN } from '../../../engine/sessions/session-secrets.js';
 import { expectError } from '../../support/identity-helpers.js';
 import {
   createSession,
@@ -32,7 +33,7 @@ describe('join codes', function () {
     expect(first.status, first.text).to.equal(200);
     const body = first.json as JoinedBody;
     expect(body.sessionId).to.equal(made.sessionId);
-    expect(body.participantId).to.match(/^u-[0-9a-f]{16}$/);
+    expect(body.participantId).to.match(END_USER_ID_PATTERN);
     expect(Buffer.from(body.secret, 'base64url')).to.have.length(32);
     expect(body.engineKey).to.equal(world.engine.engine.sessionSigningKey().publicKey());
     expect(body.gatewayUrl).to.equal(`${world.engine.url.replace('https:', 'wss:')}/gateway`);

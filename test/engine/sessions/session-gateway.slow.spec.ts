@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { Consent } from '../../../engine/contracts/consent-contract.js';
 import { ContentCipher } from '../../../engine/contracts/content-cipher-contract.js';
@@ -123,7 +123,7 @@ describe('the sessions service as the gateway port', function () {
     const attempts: GatewayCredentials[] = [
       { ...endUser(joined), secret: randomBytes(32).toString('base64url') },
       { ...endUser(joined), secret: '' },
-      { ...endUser(joined), participantId: 'u-0000000000000000' },
+      { ...endUser(joined), participantId: `u-${randomUUID()}` },
       { ...endUser(joined), participantId: `t-${world.alice.id}` },
       endUser(other.joined),
     ];
