@@ -14,13 +14,14 @@ import {
   CLOSE,
   closeText,
   MAX_TEXT_BYTES,
-  MAX_UNSENT_BYTES,
   parseClientMessage,
   type ClientMessage,
 } from './gateway-protocol.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { QueueSink } from './queue-watchers.js';
+import { RecipientFlow } from './recipient-flow.js';
 import { envelopeHeader, readRecipient, rewrap } from './relay-envelope.js';
+import { SenderHold } from './sender-hold.js';
 import type { RoomMember, SessionRoom } from './session-room.js';
 import { SignInRecheck } from './sign-in-recheck.js';
 
@@ -52,6 +53,9 @@ export class GatewayConnection implements RoomMember, QueueSink {
   private pendingPeers: Map<string, ParticipantCertificate> | undefined;
   private joinState: StateMessage | undefined;
   private header: Buffer | undefined;
+  /** Made on the first frame relayed to or held for this connection. */
+  private flow: RecipientFlow | undefined;
+  private senderHold: SenderHold | undefined;
   private authTimer: NodeJS.Timeout | undefined;
   private ending: number | undefined;
   private connectedCall: Promise<void> | undefined;
@@ -117,14 +121,11 @@ export class GatewayConnection implements RoomMember, QueueSink {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
   }
 
-  /** Sends a relayed frame, or drops it when this recipient has too much unsent already. */
-  sendBinary(message: Uint8Array): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
-    if (this.ws.bufferedAmount > MAX_UNSENT_BYTES) {
-      this.context.metrics.gatewayDroppedFrames.inc();
-      return;
-    }
-    this.ws.send(message);
+  /** Sends a relayed frame (or drops it); a promise asks the sender to wait (RecipientFlow). */
+  sendBinary(message: Uint8Array): Promise<void> | undefined {
+    if (this.ws.readyState !== WebSocket.OPEN) return undefined;
+    const dropped = this.context.metrics.gatewayDroppedFrames;
+    return (this.flow ??= new RecipientFlow(this.ws, dropped)).send(message);
   }
 
   learn(participantId: string, nonce: string, certificate: ParticipantCertificate): void {
@@ -188,7 +189,9 @@ export class GatewayConnection implements RoomMember, QueueSink {
     this.header ??= envelopeHeader(this.participantId!);
     this.context.port().countBytes(this.admission!, bytes);
     this.context.metrics.gatewayRelayedBytes.inc(bytes);
-    this.room!.deliver(to, rewrap(this.header, envelope, offset));
+    const room = this.room!.deliver(to, rewrap(this.header, envelope, offset));
+    const holds = this.context.metrics.gatewaySenderHolds;
+    if (room) (this.senderHold ??= new SenderHold(this.ws, holds)).hold(room);
   }
 
   private async authenticate(message: AuthMessage): Promise<void> {

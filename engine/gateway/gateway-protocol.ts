@@ -30,6 +30,19 @@ export const MAX_TEXT_BYTES = 64 * 1024;
  */
 export const MAX_UNSENT_BYTES = 32 * 1024 * 1024;
 
+/**
+ * Unsent bytes towards a recipient above which the gateway stops reading the sender of the next
+ * frame for it until that frame is written, so frames wait in the senders' TCP buffers rather
+ * than in the engine's heap (recipient-flow.ts).
+ */
+export const RELAY_HIGH_WATER_BYTES = 1024 * 1024;
+
+/**
+ * The longest a sender is held for one frame. A recipient that writes nothing for this long is
+ * taken as stalled: its senders are read on, and MAX_UNSENT_BYTES bounds what waits for it.
+ */
+export const MAX_SENDER_HOLD_MS = 1_000;
+
 /** How long a certificate the gateway issues stays valid. */
 export const CERTIFICATE_LIFETIME_MS = 12 * 60 * 60 * 1000;
 

@@ -53,9 +53,14 @@ export interface GatewayOptions {
 
 const STOP_WAIT_MS = 3_000;
 const RECHECK_MS = 5 * 60 * 1000;
-/** Keepalive pings go out in this many slices of the interval, never all in one tick. */
-const PING_SLICES = 20;
+/**
+ * Keepalive pings go out in this many slices of the interval (one every 50 ms at 25 s), never
+ * many in one tick: 2,000 connections get 4 pings a tick, not 100 every 1.25 s.
+ */
+const PING_SLICES = 500;
 const MIN_PING_TICK_MS = 10;
+/** The golden ratio's fraction: consecutive connections land in slices far apart. */
+const SLICE_STEP = (Math.sqrt(5) - 1) / 2;
 
 /**
  * The WebSocket endpoint `/gateway` (docs/protocol.md, "Gateway connection"): checks the
@@ -66,10 +71,12 @@ const MIN_PING_TICK_MS = 10;
 export class SessionGateway {
   private readonly logger: Logger;
   private readonly wss: WebSocketServer;
-  private readonly connections = new Set<GatewayConnection>();
+  /** Every open connection, with its ping slice. */
+  private readonly connections = new Map<GatewayConnection, number>();
   /** The connections by ping slice; each slice is pinged once per interval, at its own time. */
   private slices: Set<GatewayConnection>[] = [];
-  private nextSlice = 0;
+  /** Connections accepted so far: where the next one is pinged follows from it. */
+  private accepted = 0;
   private pingedSlice = 0;
   private readonly rooms: SessionRooms;
   private readonly watchers: QueueWatchers;
@@ -132,7 +139,7 @@ export class SessionGateway {
     this.state = 'stopped';
     clearInterval(this.pinger);
     this.options.server.off('upgrade', this.onUpgrade);
-    const open = [...this.connections];
+    const open = [...this.connections.keys()];
     const closed = open.map((connection) => connection.whenClosed());
     for (const connection of open) connection.close(CLOSE.goingAway, 'going-away');
     const waited = await Promise.race([
@@ -162,14 +169,16 @@ export class SessionGateway {
   private accept(ws: WebSocket, clientIp: string): void {
     if (this.state !== 'running') return ws.close(CLOSE.goingAway, 'going-away');
     const connection = new GatewayConnection(ws, clientIp, this.context);
-    this.connections.add(connection);
-    this.slices[this.nextSlice]!.add(connection);
-    this.nextSlice = (this.nextSlice + 1) % this.slices.length;
+    // However many connections there are, they spread evenly over the interval.
+    const slice = Math.floor(((this.accepted++ * SLICE_STEP) % 1) * this.slices.length);
+    this.connections.set(connection, slice);
+    this.slices[slice]!.add(connection);
   }
 
   private forget(connection: GatewayConnection): void {
+    const slice = this.connections.get(connection);
     this.connections.delete(connection);
-    for (const slice of this.slices) slice.delete(connection);
+    if (slice !== undefined) this.slices[slice]!.delete(connection);
   }
 
   /**

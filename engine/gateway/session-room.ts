@@ -30,7 +30,8 @@ export interface RoomMember {
   forget(participantId: string, nonce: string, gone: boolean): void;
   /** The session changed state; `text` is the encoded `state` message. */
   noteState(message: SessionControlMessage & { t: 'state' }, text: string): void;
-  sendBinary(message: Uint8Array): void;
+  /** Writes a relayed frame; a promise asks its sender to wait until it settles. */
+  sendBinary(message: Uint8Array): Promise<void> | undefined;
   close(code: number, reason: string): void;
 }
 
@@ -78,13 +79,17 @@ export class SessionRoom {
     if (older && older !== member) older.close(CLOSE.replaced, 'replaced');
   }
 
-  /** Hands a delivered envelope to the recipient here, else to the bus (dropped if nobody). */
-  deliver(to: string, envelope: Buffer): void {
+  /**
+   * Hands a delivered envelope to the recipient here, else to the bus (dropped if nobody). A
+   * promise asks the sender to wait: the recipient here is behind (RecipientFlow).
+   */
+  deliver(to: string, envelope: Buffer): Promise<void> | undefined {
     const local = this.ready.get(to);
     if (local) return local.sendBinary(envelope);
     this.bus.publish(directTopic(this.sessionId, to), envelope).catch((error: unknown) => {
       this.logger.error({ err: error }, 'relaying a frame over the bus failed');
     });
+    return undefined;
   }
 
   /** Tells every node's connections of this session. */

@@ -61,6 +61,13 @@ export class EngineMetrics {
     registers: [this.registry],
   });
 
+  /** Times the gateway stopped reading a sender until a slower recipient caught up. */
+  readonly gatewaySenderHolds = new Counter({
+    name: 'tether_gateway_sender_holds_total',
+    help: 'Times the gateway stopped reading a sender until its slower recipient caught up',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tether_' });
   }
