@@ -13,6 +13,9 @@ export interface WindowLimits {
   readonly maxBytes: number;
 }
 
+/** The window a session client keeps towards each peer unless its options say otherwise. */
+export const DEFAULT_WINDOW: WindowLimits = { maxRecords: 256, maxBytes: 16 * 1024 * 1024 };
+
 interface Entry extends PendingRecord {
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;

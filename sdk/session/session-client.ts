@@ -15,6 +15,7 @@ import type {
 } from './gateway-credentials.js';
 import { decodeEnvelope, encodeEnvelope } from './gateway-envelope.js';
 import { parseGatewayMessage, type ReadyMessage } from './gateway-messages.js';
+import { DEFAULT_WINDOW } from './outbound-records.js';
 import type { PeerLinkHost } from './peer-link.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 import { SessionClientError } from './session-client-error.js';
@@ -377,8 +378,8 @@ export class SessionClient {
       mySecretKey: this.boxKeys.secretKey,
       backend: options.backend,
       window: {
-        maxRecords: options.window?.maxRecords ?? 256,
-        maxBytes: options.window?.maxBytes ?? 16 * 1024 * 1024,
+        maxRecords: options.window?.maxRecords ?? DEFAULT_WINDOW.maxRecords,
+        maxBytes: options.window?.maxBytes ?? DEFAULT_WINDOW.maxBytes,
       },
       retransmitMs: options.retransmitMs ?? 1000,
       transmit: (to, frame) => this.transmit(to, frame),

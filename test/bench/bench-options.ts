@@ -20,6 +20,8 @@ export interface BenchOptions {
   readonly skipMemory: boolean;
   /** Do not measure throughput. */
   readonly skipThroughput: boolean;
+  /** Do not measure round trips. */
+  readonly skipRoundTrip: boolean;
   /**
    * Where to write CPU profiles of the timed engine (one per engine throughput run and one of
    * the round-trip run); empty for none. The engine then runs with its inspector open.
@@ -48,6 +50,7 @@ const DEFAULTS: BenchOptions = {
   skipEngine: false,
   skipMemory: false,
   skipThroughput: false,
+  skipRoundTrip: false,
   profileDir: '',
   onlyRemoteControl: false,
   skipRemoteControl: false,

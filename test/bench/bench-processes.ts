@@ -25,6 +25,11 @@ export function benchScript(name: string): string {
   return path.join(DIST_ROOT, 'test', 'bench', `${name}.js`);
 }
 
+/** Node flags that write a CPU profile `name` into `dir` at exit; none when `dir` is empty. */
+export function profileArgs(dir: string | undefined, name: string): string[] {
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`] : [];
+}
+
 /** Kills every child still running (SIGKILL); safe to call more than once. */
 export function killAllChildren(): void {
   for (const child of running) child.kill('SIGKILL');

@@ -42,6 +42,15 @@ function rateRow(name: string, runs: readonly ThroughputResult[] | undefined): s
   return `  ${name.padEnd(24)} ${median} MB/s   (${all.join(', ')})${drops}`;
 }
 
+/** Median CPU milliseconds per MiB relayed, of the sender, the relay and the receiver. */
+function throughputCpuRow(name: string, runs: readonly ThroughputResult[] | undefined): string {
+  if (!runs || runs.length === 0) return `  ${name.padEnd(24)} no CPU figures`;
+  const perMiB = (pick: 'sender' | 'relay' | 'receiver') =>
+    fixed(median(runs.map((run) => (run.cpu[pick] * 1000) / (run.bytes / 1048576))));
+  const each = (['sender', 'relay', 'receiver'] as const).map((n) => `${n} ${perMiB(n)}`);
+  return `  ${name.padEnd(24)} CPU ms per MiB: ${each.join(', ')}`;
+}
+
 function median(values: readonly number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
@@ -142,6 +151,9 @@ export function formatReport(results: BenchResults): string {
     `  engine / plain ws        ${fixed(vsWs)}`,
     `  engine / raw TCP         ${fixed(ratio(engine, tcp))}`,
     `  plain ws / raw TCP       ${fixed(ratio(ws, tcp))}`,
+    throughputCpuRow('raw TCP relay process', results.tcp),
+    throughputCpuRow('plain ws relay (TLS)', results.plainWs),
+    throughputCpuRow('engine (AES-256-GCM e2e)', results.engine),
     '',
     `Round trip: ${o.sessions} sessions, ${o.payloadBytes} B every ${o.intervalMs} ms each; ` +
       `${o.rounds} runs of ${o.seconds} s per relay, taking turns`,

@@ -132,6 +132,7 @@ export async function engineThroughputSession(engine: EngineProcess, api: Engine
       // its header written over the payload's first bytes (the payload is filler).
       send: (payload) => tech.sendRecord(peer, payload),
       buffered: () => tech.bufferedAmount,
+      room: (bytes, timeoutMs) => tech.room(peer, bytes, timeoutMs),
       close: () => tech.close(),
     };
   };

@@ -9,7 +9,10 @@ import {
   verifyCertificate,
   type ParticipantCertificateFields,
 } from '../../sdk/crypto/index.js';
+import { DEFAULT_WINDOW } from '../../sdk/session/outbound-records.js';
+import { encodeControl } from '../../sdk/session/session-record.js';
 import { openWebSocket, sendBinary } from './baseline-pairs.js';
+import { SendWindow } from './send-window.js';
 
 /** How a bench participant authenticates on the gateway (docs/protocol.md, `auth`). */
 export interface GatewayAuth {
@@ -25,11 +28,16 @@ interface PeerChannel {
   readonly opener: FrameOpener;
   /** `0x01 ‖ len ‖ peer id`, the relay envelope's header for frames to this peer. */
   readonly envelopeHeader: Buffer;
+  readonly window: SendWindow;
   sequence: number;
+  /** The last DATA seq this peer sent me, and whether its ACK is on its way. */
+  received: number;
+  ackQueued: boolean;
 }
 
 const BENCH_CHANNEL = Buffer.from('bench', 'ascii');
 const DATA = 0x01;
+const ACK = 0x02;
 /** Record header of a DATA record on the bench channel: type, seq (4), len (1), channel. */
 export const DATA_HEADER_BYTES = 6 + BENCH_CHANNEL.length;
 
@@ -37,7 +45,9 @@ export const DATA_HEADER_BYTES = 6 + BENCH_CHANNEL.length;
  * The bench's own client of the gateway protocol, written straight on `ws` and sdk/crypto: it
  * authenticates, verifies the peers' certificates against the engine key, derives the pairwise
  * keys and sends and receives sealed DATA records in the relay envelope. It keeps no resend
- * queue and sends no ACK: the bench measures the relay, not recovery.
+ * queue: the bench measures the relay, not recovery. With `acknowledge` it sends ACKs as the
+ * session client does (one per peer per macrotask), and a sender keeps the client's window
+ * when it waits for `room`; without, there are no ACKs (the round trips, one message a second).
  */
 export class GatewayParticipant {
   participantId = '';
@@ -53,12 +63,19 @@ export class GatewayParticipant {
   private constructor(
     private readonly socket: WebSocket,
     private readonly auth: GatewayAuth,
+    private readonly acknowledge: boolean,
   ) {}
 
   /** Connects, authenticates and resolves once `ready` arrived (within `timeoutMs`). */
-  static async connect(url: string, ca: string, auth: GatewayAuth, timeoutMs: number) {
+  static async connect(
+    url: string,
+    ca: string,
+    auth: GatewayAuth,
+    timeoutMs: number,
+    acknowledge = false,
+  ) {
     const socket = await openWebSocket(url, ca);
-    const participant = new GatewayParticipant(socket, auth);
+    const participant = new GatewayParticipant(socket, auth, acknowledge);
     await participant.authenticate(timeoutMs);
     return participant;
   }
@@ -96,10 +113,13 @@ export class GatewayParticipant {
     record[5] = BENCH_CHANNEL.length;
     BENCH_CHANNEL.copy(record, 6);
 
-    // The sealer writes the envelope header and the frame into one buffer: no copy after it.
-    const envelope = peer.sealer.seal(record, peer.envelopeHeader);
-    const { buffer, byteOffset, length } = envelope;
-    return sendBinary(this.socket, Buffer.from(buffer, byteOffset, length));
+    peer.window.sent(record.length);
+    return this.sendSealed(peer, record);
+  }
+
+  /** Resolves once `peerId`'s window has room for `bytes` more, or after `timeoutMs`. */
+  room(peerId: string, bytes: number, timeoutMs: number): Promise<boolean> {
+    return this.peers.get(peerId)?.window.room(bytes, timeoutMs) ?? Promise.resolve(false);
   }
 
   /** Calls `handler` with the body of every DATA record a peer sends. */
@@ -184,8 +204,35 @@ export class GatewayParticipant {
     const opener = new FrameOpener(keys.receiveKey, this.auth.sessionId, frameDirection(peer, me));
     const to = Buffer.from(peer, 'ascii');
     const envelopeHeader = Buffer.concat([Buffer.from([0x01, to.length]), to]);
-    this.peers.set(peer, { boxKey: fields.boxKey, sealer, opener, envelopeHeader, sequence: 0 });
+    this.peers.set(peer, {
+      boxKey: fields.boxKey,
+      sealer,
+      opener,
+      envelopeHeader,
+      window: new SendWindow(DEFAULT_WINDOW),
+      sequence: 0,
+      received: 0,
+      ackQueued: false,
+    });
     for (const waiter of this.peerWaiters.splice(0)) waiter(peer);
+  }
+
+  private sendSealed(peer: PeerChannel, record: Uint8Array): Promise<void> {
+    // The sealer writes the envelope header and the frame into one buffer: no copy after it.
+    const envelope = peer.sealer.seal(record, peer.envelopeHeader);
+    const { buffer, byteOffset, length } = envelope;
+    return sendBinary(this.socket, Buffer.from(buffer, byteOffset, length));
+  }
+
+  /** Acknowledges `seq` of `peer`, coalesced as the session client does. */
+  private queueAck(peer: PeerChannel, seq: number): void {
+    peer.received = seq;
+    if (peer.ackQueued) return;
+    peer.ackQueued = true;
+    setImmediate(() => {
+      peer.ackQueued = false;
+      this.sendSealed(peer, encodeControl('ack', peer.received)).catch(() => undefined);
+    });
   }
 
   private checkPeer(fields: ParticipantCertificateFields): void {
@@ -204,7 +251,10 @@ export class GatewayParticipant {
 
     const { buffer, byteOffset, length } = opened.plaintext;
     const record = Buffer.from(buffer, byteOffset, length);
+    if (record[0] === ACK && record.length === 5)
+      return peer!.window.acknowledged(record.readUInt32BE(1));
     if (record[0] !== DATA || record.length < DATA_HEADER_BYTES) return void this.dropped++;
+    if (this.acknowledge) this.queueAck(peer!, record.readUInt32BE(1));
     this.onDataHandler(from, record.subarray(DATA_HEADER_BYTES));
   }
 }

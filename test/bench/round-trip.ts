@@ -1,4 +1,4 @@
-import { benchScript, spawnBenchChild, type BenchChild } from './bench-processes.js';
+import { benchScript, profileArgs, spawnBenchChild, type BenchChild } from './bench-processes.js';
 import { cpuSecondsOf, CpuMeter } from './process-cpu.js';
 import type { EchoResult, RoundTripJob, SenderResult, WorkerConnected } from './round-trip-job.js';
 import { sleep } from './map-limit.js';
@@ -95,9 +95,7 @@ async function startWorker(
 ): Promise<BenchChild> {
   const { profileDir } = setup;
   const profileName = `${job.kind}-round-trip-${job.role}.cpuprofile`;
-  const nodeArgs = profileDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profileName}`]
-    : [];
+  const nodeArgs = profileArgs(profileDir, profileName);
   const worker = spawnBenchChild(name, benchScript('round-trip-client'), [], process.env, {
     nodeArgs,
   });

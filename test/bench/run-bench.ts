@@ -41,7 +41,9 @@ async function startRelays() {
   const wsInfo = await ws.nextMessage<{ port: number; cert: string }>(START_TIMEOUT_MS);
   const clearInfo = await clear.nextMessage<{ port: number }>(START_TIMEOUT_MS);
   return {
+    tcpPid: tcp.child.pid as number,
     wsPid: ws.child.pid as number,
+    clearPid: clear.child.pid as number,
     tcpPort,
     wsUrl: `wss://127.0.0.1:${wsInfo.port}`,
     wsCert: wsInfo.cert,
@@ -51,22 +53,34 @@ async function startRelays() {
 
 type Relays = Awaited<ReturnType<typeof startRelays>>;
 type RunningEngine = { process: EngineProcess; api: EngineApi };
-function oneRun(target: ThroughputTarget, openSender: () => Promise<FrameSender>, o: BenchOptions) {
+function oneRun(
+  target: ThroughputTarget,
+  openSender: () => Promise<FrameSender>,
+  relayPid: number,
+  o: BenchOptions,
+) {
   const totalBytes = o.mib * 1024 * 1024;
   const job: ThroughputJob = { ...target, totalBytes, connectTimeoutMs: 15_000 };
-  return measureThroughput(job, openSender, FRAME_BYTES, o.throughputLimitSeconds * 1000);
+  const timeLimitMs = o.throughputLimitSeconds * 1000;
+  const { profileDir } = o;
+  return measureThroughput(job, openSender, {
+    frameBytes: FRAME_BYTES,
+    timeLimitMs,
+    relayPid,
+    profileDir,
+  });
 }
 
 function tcpRun(relays: Relays, options: BenchOptions) {
   const pairId = randomUUID();
   const target = { kind: 'tcp' as const, port: relays.tcpPort, pairId };
-  return oneRun(target, () => rawTcpSender(relays.tcpPort, pairId), options);
+  return oneRun(target, () => rawTcpSender(relays.tcpPort, pairId), relays.tcpPid, options);
 }
 
-function plainRun(base: string, ca: string, options: BenchOptions) {
+function plainRun(base: string, ca: string, relayPid: number, options: BenchOptions) {
   const url = `${base}/pair/${randomUUID()}`;
   const target = { kind: 'plain' as const, url, ca };
-  return oneRun(target, () => plainWsSender(url, ca), options);
+  return oneRun(target, () => plainWsSender(url, ca), relayPid, options);
 }
 
 /** With `--profile-dir`, a hook that takes a CPU profile of the engine named `name`. */
@@ -85,7 +99,8 @@ async function engineRun(engine: RunningEngine, options: BenchOptions, round: nu
   const hook = profileHook(engine.process, options, `engine-throughput-${round}`);
   const stopProfile = await hook?.();
   try {
-    return await oneRun({ kind: 'engine', seat, ca: engine.process.cert }, openSender, options);
+    const target = { kind: 'engine' as const, seat, ca: engine.process.cert };
+    return await oneRun(target, openSender, engine.process.process.child.pid as number, options);
   } finally {
     await stopProfile?.();
   }
@@ -104,8 +119,8 @@ async function throughputRounds(
   for (let round = 1; round <= (options.skipThroughput ? 0 : options.rounds); round++) {
     log(`throughput round ${round} of ${options.rounds}`);
     tcp.push(await tcpRun(relays, options));
-    plainWs.push(await plainRun(relays.wsUrl, relays.wsCert, options));
-    clearWs.push(await plainRun(relays.clearUrl, '', options));
+    plainWs.push(await plainRun(relays.wsUrl, relays.wsCert, relays.wsPid, options));
+    clearWs.push(await plainRun(relays.clearUrl, '', relays.clearPid, options));
     if (engine) encrypted.push(await engineRun(engine, options, round));
   }
   return { tcp, plainWs, clearWs, engine: engine ? encrypted : undefined };
@@ -161,7 +176,9 @@ async function main(): Promise<void> {
   try {
     const rates = await throughputRounds(relays, engine, options);
     const profile = engine && profileHook(engine.process, options, 'engine-round-trip');
-    const trips = await roundTripRounds(relays, engine, options, profile);
+    const trips = options.skipRoundTrip
+      ? { plain: undefined, engine: undefined }
+      : await roundTripRounds(relays, engine, options, profile);
     const results: BenchResults = {
       options,
       ...rates,
