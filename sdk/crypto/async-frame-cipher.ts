@@ -1,5 +1,5 @@
 import { concatBytes } from './bytes.js';
-import type { AsyncCryptoBackend } from './crypto-backend.js';
+import type { AsyncCryptoBackend, Plaintext } from './crypto-backend.js';
 import {
   FRAME_HEADER_LENGTH,
   FrameContext,
@@ -28,11 +28,14 @@ export class AsyncFrameSealer {
     this.context = new FrameContext(sendKey, sessionId, direction);
   }
 
-  /** The frame carrying `plaintext`; throws a ProgrammerError once the counter is used up. */
-  async seal(plaintext: Uint8Array): Promise<Uint8Array> {
+  /**
+   * The frame carrying `plaintext`, after `prefix` when one is given (as FrameSealer.seal);
+   * throws a ProgrammerError once the counter is used up.
+   */
+  async seal(plaintext: Plaintext, prefix?: Uint8Array): Promise<Uint8Array> {
     const { header, nonce, aad } = this.context.parametersFor(this.counter.next());
-    const sealed = await this.backend.sealAes256Gcm(this.context.key, nonce, aad, plaintext);
-    return concatBytes(header, sealed);
+    const before = prefix === undefined ? header : concatBytes(prefix, header);
+    return this.backend.sealAes256Gcm(this.context.key, nonce, aad, plaintext, before);
   }
 }
 

@@ -30,7 +30,7 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** `parts` one after the other. */
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+export function concatBytes(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let offset = 0;
   for (const part of parts) {

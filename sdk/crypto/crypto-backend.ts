@@ -9,6 +9,12 @@
  *
  * X25519 and Ed25519 are not here: they come from tweetnacl, which runs unchanged everywhere.
  */
+/**
+ * What is sealed: one buffer, or parts sealed exactly as their concatenation would be (a record
+ * header and the caller's body, say, without first copying the body behind the header).
+ */
+export type Plaintext = Uint8Array | readonly Uint8Array[];
+
 export interface CryptoBackend {
   /** SHA-256 of `data` (32 bytes). */
   sha256(data: Uint8Array): Uint8Array;
@@ -23,7 +29,7 @@ export interface CryptoBackend {
     key: Uint8Array,
     nonce: Uint8Array,
     aad: Uint8Array,
-    plaintext: Uint8Array,
+    plaintext: Plaintext,
     prefix?: Uint8Array,
   ): Uint8Array;
   /** The plaintext of `ciphertext ‖ tag`, or `undefined` when authentication fails. */
@@ -49,12 +55,16 @@ export interface AsyncCryptoBackend {
     info: Uint8Array,
     length: number,
   ): Promise<Uint8Array>;
-  /** AES-256-GCM with a 12-byte nonce; resolves to ciphertext followed by the 16-byte tag. */
+  /**
+   * AES-256-GCM with a 12-byte nonce; resolves to ciphertext followed by the 16-byte tag, after
+   * `prefix` when one is given (as {@link CryptoBackend.sealAes256Gcm}).
+   */
   sealAes256Gcm(
     key: Uint8Array,
     nonce: Uint8Array,
     aad: Uint8Array,
-    plaintext: Uint8Array,
+    plaintext: Plaintext,
+    prefix?: Uint8Array,
   ): Promise<Uint8Array>;
   /** The plaintext of `ciphertext ‖ tag`, or `undefined` when authentication fails. */
   openAes256Gcm(
@@ -70,8 +80,8 @@ export function asyncCryptoBackend(backend: CryptoBackend): AsyncCryptoBackend {
   return {
     sha256: async (data) => backend.sha256(data),
     hkdfSha256: async (ikm, salt, info, length) => backend.hkdfSha256(ikm, salt, info, length),
-    sealAes256Gcm: async (key, nonce, aad, plaintext) =>
-      backend.sealAes256Gcm(key, nonce, aad, plaintext),
+    sealAes256Gcm: async (key, nonce, aad, plaintext, prefix) =>
+      backend.sealAes256Gcm(key, nonce, aad, plaintext, prefix),
     openAes256Gcm: async (key, nonce, aad, sealed) =>
       backend.openAes256Gcm(key, nonce, aad, sealed),
   };

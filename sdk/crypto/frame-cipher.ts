@@ -1,5 +1,5 @@
 import { concatBytes } from './bytes.js';
-import type { CryptoBackend } from './crypto-backend.js';
+import type { CryptoBackend, Plaintext } from './crypto-backend.js';
 import {
   FRAME_HEADER_LENGTH,
   FrameContext,
@@ -47,7 +47,7 @@ export class FrameSealer {
    * `prefix` (a relay envelope's header, say), returns `prefix ‖ frame` in one buffer, so a large
    * frame is not copied again to put a few bytes before it; the prefix is not authenticated.
    */
-  seal(plaintext: Uint8Array, prefix?: Uint8Array): Uint8Array {
+  seal(plaintext: Plaintext, prefix?: Uint8Array): Uint8Array {
     const { header, nonce, aad } = this.context.parametersFor(this.counter.next());
     const before = prefix === undefined ? header : concatBytes(prefix, header);
     return this.backend.sealAes256Gcm(this.context.key, nonce, aad, plaintext, before);

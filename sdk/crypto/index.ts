@@ -56,6 +56,7 @@ export {
   asyncCryptoBackend,
   type AsyncCryptoBackend,
   type CryptoBackend,
+  type Plaintext,
 } from './crypto-backend.js';
 export { nodeAsyncCryptoBackend, nodeCryptoBackend } from './node-crypto-backend.js';
 export { webCryptoBackend } from './web-crypto-backend.js';

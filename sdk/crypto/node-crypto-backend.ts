@@ -3,6 +3,7 @@ import {
   asyncCryptoBackend,
   type AsyncCryptoBackend,
   type CryptoBackend,
+  type Plaintext,
 } from './crypto-backend.js';
 
 const TAG_LENGTH = 16;
@@ -13,14 +14,15 @@ function sealAes256Gcm(
   key: Uint8Array,
   nonce: Uint8Array,
   aad: Uint8Array,
-  plaintext: Uint8Array,
+  plaintext: Plaintext,
   prefix: Uint8Array = NO_PREFIX,
 ): Uint8Array {
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LENGTH });
   cipher.setAAD(aad);
-  const body = cipher.update(plaintext);
+  const parts = plaintext instanceof Uint8Array ? [plaintext] : plaintext;
+  const body = parts.map((part) => cipher.update(part));
   // One concatenation for prefix, ciphertext and tag: a 64 KiB frame is copied once, not twice.
-  return Buffer.concat([prefix, body, cipher.final(), cipher.getAuthTag()]);
+  return Buffer.concat([prefix, ...body, cipher.final(), cipher.getAuthTag()]);
 }
 
 function openAes256Gcm(

@@ -1,4 +1,5 @@
-import type { AsyncCryptoBackend } from './crypto-backend.js';
+import { concatBytes } from './bytes.js';
+import type { AsyncCryptoBackend, Plaintext } from './crypto-backend.js';
 
 const TAG_BITS = 128;
 
@@ -33,9 +34,10 @@ export function webCryptoBackend(subtle: Subtle = globalThis.crypto.subtle): Asy
       const params = { name: 'HKDF', hash: 'SHA-256', salt: copy(salt), info: copy(info) };
       return new Uint8Array(await subtle.deriveBits(params, base, length * 8));
     },
-    sealAes256Gcm: async (key, nonce, aad, plaintext) => {
+    sealAes256Gcm: async (key, nonce, aad, plaintext, prefix) => {
       const params = gcmParams(nonce, aad);
-      return new Uint8Array(await subtle.encrypt(params, await aesKey(key), copy(plaintext)));
+      const sealed = await subtle.encrypt(params, await aesKey(key), joined(plaintext));
+      return prefix ? concatBytes(prefix, new Uint8Array(sealed)) : new Uint8Array(sealed);
     },
     openAes256Gcm: async (key, nonce, aad, sealed) => {
       const params = gcmParams(nonce, aad);
@@ -52,6 +54,11 @@ export function webCryptoBackend(subtle: Subtle = globalThis.crypto.subtle): Asy
 
 function gcmParams(nonce: Uint8Array, aad: Uint8Array): Parameters<FullSubtle['encrypt']>[0] {
   return { name: 'AES-GCM', iv: copy(nonce), additionalData: copy(aad), tagLength: TAG_BITS };
+}
+
+/** The plaintext as one standalone buffer (a copy either way). */
+function joined(plaintext: Plaintext): Uint8Array<ArrayBuffer> {
+  return plaintext instanceof Uint8Array ? copy(plaintext) : concatBytes(...plaintext);
 }
 
 /** A standalone copy, so WebCrypto never reads a buffer the caller changes meanwhile. */

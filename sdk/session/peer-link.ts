@@ -1,13 +1,14 @@
 import { deriveChannelKeysAsync } from '../crypto/async-channel-keys.js';
 import { AsyncFrameOpener, AsyncFrameSealer } from '../crypto/async-frame-cipher.js';
 import { fromBase64 } from '../crypto/bytes.js';
-import type { AsyncCryptoBackend } from '../crypto/crypto-backend.js';
+import type { AsyncCryptoBackend, Plaintext } from '../crypto/crypto-backend.js';
 import { frameDirection, type FrameDropReason } from '../crypto/frame-format.js';
 import type { ParticipantCertificateFields } from '../crypto/participant-certificate.js';
 import { InboundRecords } from './inbound-records.js';
 import { OutboundRecords, type PendingRecord, type WindowLimits } from './outbound-records.js';
 import type { SessionClientError } from './session-client-error.js';
-import { decodeRecord, encodeControl, encodeData } from './session-record.js';
+import { encodeEnvelope } from './gateway-envelope.js';
+import { decodeRecord, encodeControl, encodeDataHeader } from './session-record.js';
 
 /** The quiet spell before a retransmission grows to at most 2^5 times the first one. */
 const MAX_RETRANSMIT_DOUBLINGS = 5;
@@ -23,8 +24,8 @@ export interface PeerLinkHost {
   readonly backend: AsyncCryptoBackend;
   readonly window: WindowLimits;
   readonly retransmitMs: number;
-  /** Sends a sealed frame to the peer; false when no connection is open now. */
-  transmit(to: string, frame: Uint8Array): boolean;
+  /** Sends a sealed frame in its relay envelope; false when no connection is open now. */
+  transmit(envelope: Uint8Array): boolean;
   /** Hands a DATA record's payload, in order and once, to the application. */
   deliver(from: string, channel: string, body: Uint8Array): void;
   /** Counts a frame that opened. */
@@ -61,12 +62,15 @@ export class PeerLink {
   private quietRounds = 0;
   private readonly inbound = new InboundRecords();
   private readonly outbound: OutboundRecords;
+  /** The relay envelope's header for this peer: frames are sealed right behind it. */
+  private readonly envelopeHeader: Uint8Array;
 
   private constructor(
     private readonly host: PeerLinkHost,
     public fields: ParticipantCertificateFields,
   ) {
     this.outbound = new OutboundRecords(host.window, (record) => this.transmitData(record));
+    this.envelopeHeader = encodeEnvelope(fields.participantId, new Uint8Array(0));
   }
 
   /** A link to the peer of `fields` (a certificate already verified), with keys derived. */
@@ -210,7 +214,8 @@ export class PeerLink {
 
   private transmitData(record: PendingRecord): void {
     if (!this.connected) return;
-    this.seal(encodeData(record.seq, record.channel, record.body));
+    // Header and body are sealed as two parts: the body is not copied behind the header first.
+    this.seal([encodeDataHeader(record.seq, record.channel), record.body]);
     if (this.retransmitTimer === undefined) this.restartRetransmit();
   }
 
@@ -219,12 +224,11 @@ export class PeerLink {
   }
 
   /** Seals and transmits `plaintext` after everything queued before it. */
-  private seal(plaintext: Uint8Array): void {
+  private seal(plaintext: Plaintext): void {
     const { generation, sealer } = this.keys;
     this.sendChain = this.sendChain.then(async () => {
       if (this.closed || generation !== this.keys.generation) return;
-      const frame = await sealer.seal(plaintext);
-      this.host.transmit(this.participantId, frame);
+      this.host.transmit(await sealer.seal(plaintext, this.envelopeHeader));
     });
     this.sendChain = this.sendChain.catch((error: unknown) => this.host.failed(error));
   }

@@ -13,7 +13,7 @@ import type {
   GatewayCredentials,
   SessionState,
 } from './gateway-credentials.js';
-import { decodeEnvelope, encodeEnvelope } from './gateway-envelope.js';
+import { decodeEnvelope } from './gateway-envelope.js';
 import { parseGatewayMessage, type ReadyMessage } from './gateway-messages.js';
 import { DEFAULT_WINDOW } from './outbound-records.js';
 import type { PeerLinkHost } from './peer-link.js';
@@ -382,7 +382,7 @@ export class SessionClient {
         maxBytes: options.window?.maxBytes ?? DEFAULT_WINDOW.maxBytes,
       },
       retransmitMs: options.retransmitMs ?? 1000,
-      transmit: (to, frame) => this.transmit(to, frame),
+      transmit: (envelope) => this.transmit(envelope),
       deliver: (from, channel, body) => this.deliver(from, channel, body),
       opened: () => this.counts.countOpened(),
       dropped: (reason) => this.countDrop(reason),
@@ -390,9 +390,9 @@ export class SessionClient {
     };
   }
 
-  private transmit(to: string, frame: Uint8Array): boolean {
+  private transmit(envelope: Uint8Array): boolean {
     if (!this.socketOpen()) return false;
-    this.socket!.send(encodeEnvelope(to, frame));
+    this.socket!.send(envelope);
     return true;
   }
 

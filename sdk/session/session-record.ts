@@ -1,3 +1,5 @@
+import { concatBytes } from '../crypto/bytes.js';
+
 /** Channel names: 1-255 printable ASCII characters without spaces. */
 export const CHANNEL_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -19,12 +21,16 @@ const MAX_SEQ = 0xffffffff;
 
 /** `0x01 DATA ‖ seq ‖ len ‖ channel ‖ body`; the caller checks the channel name. */
 export function encodeData(seq: number, channel: string, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(6 + channel.length + body.length);
+  return concatBytes(encodeDataHeader(seq, channel), body);
+}
+
+/** `0x01 DATA ‖ seq ‖ len ‖ channel`, what goes before the body of a DATA record. */
+export function encodeDataHeader(seq: number, channel: string): Uint8Array {
+  const out = new Uint8Array(6 + channel.length);
   out[0] = DATA;
   new DataView(out.buffer).setUint32(1, seq, false);
   out[5] = channel.length;
   for (let i = 0; i < channel.length; i++) out[6 + i] = channel.charCodeAt(i);
-  out.set(body, 6 + channel.length);
   return out;
 }
 

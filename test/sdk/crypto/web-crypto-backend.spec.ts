@@ -37,6 +37,32 @@ describe('WebCrypto backend', () => {
     }
   });
 
+  it('seals parts as their concatenation, after a prefix, on both backends', async () => {
+    const [key, nonce, aad, prefix] = [
+      randomBytes(32),
+      randomBytes(12),
+      randomBytes(7),
+      randomBytes(5),
+    ];
+    const [head, body] = [randomBytes(11), randomBytes(3000)];
+    const whole = Buffer.concat([head, body]);
+    const expected = hex(
+      Buffer.concat([prefix, nodeCryptoBackend.sealAes256Gcm(key, nonce, aad, whole)]),
+    );
+    expect(hex(nodeCryptoBackend.sealAes256Gcm(key, nonce, aad, [head, body], prefix))).to.equal(
+      expected,
+    );
+    expect(hex(await web.sealAes256Gcm(key, nonce, aad, [head, body], prefix))).to.equal(expected);
+    const viaAsync = await nodeAsyncCryptoBackend.sealAes256Gcm(
+      key,
+      nonce,
+      aad,
+      [head, body],
+      prefix,
+    );
+    expect(hex(viaAsync)).to.equal(expected);
+  });
+
   it('opens to undefined, never rejecting, when a byte of tag, body or AAD changed', async () => {
     const [key, nonce, aad, data] = [
       randomBytes(32),
@@ -93,6 +119,13 @@ describe('WebCrypto backend', () => {
       expect(opened.ok && hex(opened.plaintext)).to.equal(hex(plaintext));
       expect(syncOpener.open(b).ok).to.equal(true);
     }
+    // A relay envelope's header before the frame, and a plaintext in parts, change nothing else.
+    const prefix = Buffer.from([1, 3, 97, 98, 99]);
+    const whole = syncSealer.seal(Buffer.from('hello'), prefix);
+    const parts = await webSealer.seal([Buffer.from('he'), Buffer.from('llo')], prefix);
+    expect(hex(parts)).to.equal(hex(whole));
+    const opened = await webOpener.open(parts.subarray(prefix.length));
+    expect(opened.ok && Buffer.from(opened.plaintext).toString()).to.equal('hello');
   });
 
   it('drops replayed, forged and truncated frames in the async opener, counting each', async () => {
