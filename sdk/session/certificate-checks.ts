@@ -4,6 +4,8 @@ import {
   type ParticipantCertificateFields,
   type ParticipantRole,
 } from '../crypto/participant-certificate.js';
+import type { GatewayCredentials } from './gateway-credentials.js';
+import type { ReadyMessage } from './gateway-messages.js';
 import { SessionClientError } from './session-client-error.js';
 
 /** What a certificate must say, beyond carrying the pinned engine's signature. */
@@ -41,6 +43,31 @@ export function checkCertificate(
   if (role !== undefined && fields.role !== role) throw refuse('wrong-role');
   if (boxKey !== undefined && fields.boxKey !== boxKey) throw refuse('wrong-box-key');
   return fields;
+}
+
+/**
+ * My own certificate in `ready`: the engine's, for my role and box key, naming the participant
+ * `ready` names (an end user's, its credentials name too), and the same one as `before` on a
+ * reconnect. Else a SessionClientError `certificate-refused`.
+ */
+export function checkOwnCertificate(
+  ready: ReadyMessage,
+  expected: CertificateExpectation,
+  credentials: GatewayCredentials,
+  before: ParticipantCertificateFields | undefined,
+): ParticipantCertificateFields {
+  const me = checkCertificate(ready.certificate, {
+    ...expected,
+    participantId: credentials.kind === 'end-user' ? credentials.participantId : undefined,
+    role: credentials.kind,
+  });
+  if (me.participantId !== ready.participantId || me.role !== ready.role) {
+    throw new SessionClientError('certificate-refused', 'certificate refused: not mine');
+  }
+  if (before !== undefined && before.participantId !== me.participantId) {
+    throw new SessionClientError('certificate-refused', 'certificate refused: id changed');
+  }
+  return me;
 }
 
 function verified(certificate: unknown, expected: CertificateExpectation) {

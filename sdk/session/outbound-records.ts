@@ -16,6 +16,14 @@ export interface WindowLimits {
 /** The window a session client keeps towards each peer unless its options say otherwise. */
 export const DEFAULT_WINDOW: WindowLimits = { maxRecords: 256, maxBytes: 16 * 1024 * 1024 };
 
+/** `given`, with {@link DEFAULT_WINDOW}'s limit wherever it names none. */
+export function windowLimits(given: Partial<WindowLimits> | undefined): WindowLimits {
+  return {
+    maxRecords: given?.maxRecords ?? DEFAULT_WINDOW.maxRecords,
+    maxBytes: given?.maxBytes ?? DEFAULT_WINDOW.maxBytes,
+  };
+}
+
 interface Entry extends PendingRecord {
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;

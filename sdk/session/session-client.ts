@@ -5,7 +5,11 @@ import { fromBase64, toBase64, utf8 } from '../crypto/bytes.js';
 import { shortAuthenticationStringAsync } from '../crypto/async-channel-keys.js';
 import { KeyAgreementError } from '../crypto/key-schedule.js';
 import type { ParticipantCertificateFields } from '../crypto/participant-certificate.js';
-import { checkCertificate, type CertificateExpectation } from './certificate-checks.js';
+import {
+  checkCertificate,
+  checkOwnCertificate,
+  type CertificateExpectation,
+} from './certificate-checks.js';
 import { ChannelHandlers } from './channel-handlers.js';
 import { EventHub } from './event-hub.js';
 import type {
@@ -15,7 +19,7 @@ import type {
 } from './gateway-credentials.js';
 import { decodeEnvelope } from './gateway-envelope.js';
 import { parseGatewayMessage, type ReadyMessage } from './gateway-messages.js';
-import { DEFAULT_WINDOW } from './outbound-records.js';
+import { windowLimits } from './outbound-records.js';
 import type { PeerLinkHost } from './peer-link.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 import { SessionClientError } from './session-client-error.js';
@@ -28,11 +32,10 @@ import type {
   SessionClientEvents,
   SessionClientOptions,
   SessionClosed,
-  SessionDropReason,
   SessionPeer,
   SessionClientStats,
 } from './session-client-types.js';
-import { WEB_SOCKET_OPEN, type WebSocketLike } from './web-socket-like.js';
+import { binaryData, WEB_SOCKET_OPEN, type WebSocketLike } from './web-socket-like.js';
 
 export type * from './session-client-types.js';
 
@@ -222,15 +225,11 @@ export class SessionClient {
     }
     this.socket = socket;
     socket.binaryType = 'arraybuffer';
-    socket.onopen = () => socket.send(JSON.stringify(this.authMessage(credentials)));
+    const auth = { t: 'auth', v: 1, sessionId: this.options.sessionId, boxKey: this.boxKey };
+    socket.onopen = () => socket.send(JSON.stringify({ ...auth, credentials }));
     socket.onmessage = (event) => this.onSocketMessage(socket, event.data);
     socket.onclose = (event) => this.onSocketClose(socket, event.code, event.reason);
     socket.onerror = () => this.logger.debug({}, 'WebSocket error; its close follows');
-  }
-
-  private authMessage(credentials: GatewayCredentials) {
-    const { sessionId } = this.options;
-    return { t: 'auth', v: 1, sessionId, boxKey: this.boxKey, credentials };
   }
 
   private onSocketMessage(socket: WebSocketLike, data: unknown): void {
@@ -239,17 +238,17 @@ export class SessionClient {
       this.inbox = this.inbox.then(() => this.onText(data)).catch((e) => this.onFailure(e));
       return;
     }
-    const bytes = toBytes(data);
-    if (bytes === undefined) return this.countDrop('bad-envelope');
+    const bytes = binaryData(data);
+    if (bytes === undefined) return this.counts.countDrop('bad-envelope');
     this.inbox = this.inbox.then(() => this.onBinary(bytes)).catch((e) => this.onFailure(e));
   }
 
   private onBinary(bytes: Uint8Array): void {
     if (this.status === 'closed') return;
     const envelope = decodeEnvelope(bytes);
-    if (envelope === undefined) return this.countDrop('bad-envelope');
+    if (envelope === undefined) return this.counts.countDrop('bad-envelope');
     const link = this.peerLinks.link(envelope.participantId);
-    if (link === undefined) return this.countDrop('unknown-peer');
+    if (link === undefined) return this.counts.countDrop('unknown-peer');
     link.receive(envelope.frame);
   }
 
@@ -264,19 +263,8 @@ export class SessionClient {
   }
 
   private async onReady(message: ReadyMessage): Promise<void> {
-    const { credentials } = this.options;
-    const me = checkCertificate(message.certificate, {
-      ...this.expectation(),
-      participantId: credentials.kind === 'end-user' ? credentials.participantId : undefined,
-      role: credentials.kind,
-      boxKey: this.boxKey,
-    });
-    if (me.participantId !== message.participantId || me.role !== message.role) {
-      throw new SessionClientError('certificate-refused', 'certificate refused: not mine');
-    }
-    if (this.me !== undefined && this.me.participantId !== me.participantId) {
-      throw new SessionClientError('certificate-refused', 'certificate refused: id changed');
-    }
+    const mine = { ...this.expectation(), boxKey: this.boxKey };
+    const me = checkOwnCertificate(message, mine, this.options.credentials, this.me);
     this.me = me;
     const peers = message.peers.map((c) => checkCertificate(c, this.peerExpectation()));
 
@@ -377,15 +365,12 @@ export class SessionClient {
       myParticipantId: this.me!.participantId,
       mySecretKey: this.boxKeys.secretKey,
       backend: options.backend,
-      window: {
-        maxRecords: options.window?.maxRecords ?? DEFAULT_WINDOW.maxRecords,
-        maxBytes: options.window?.maxBytes ?? DEFAULT_WINDOW.maxBytes,
-      },
+      window: windowLimits(options.window),
       retransmitMs: options.retransmitMs ?? 1000,
       transmit: (envelope) => this.transmit(envelope),
       deliver: (from, channel, body) => this.deliver(from, channel, body),
       opened: () => this.counts.countOpened(),
-      dropped: (reason) => this.countDrop(reason),
+      dropped: (reason) => this.counts.countDrop(reason),
       failed: (error) => this.logger.warn({ err: String(error) }, 'a frame step failed'),
     };
   }
@@ -401,10 +386,6 @@ export class SessionClient {
     this.handlers.deliver(from, channel, body);
   }
 
-  private countDrop(reason: SessionDropReason): void {
-    this.counts.countDrop(reason);
-  }
-
   private flushReports(): void {
     if (this.status !== 'ready' || !this.socketOpen()) return;
     for (const report of this.reports.splice(0)) {
@@ -415,10 +396,4 @@ export class SessionClient {
   private socketOpen(): boolean {
     return this.socket !== undefined && this.socket.readyState === WEB_SOCKET_OPEN;
   }
-}
-
-function toBytes(data: unknown): Uint8Array | undefined {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (data instanceof Uint8Array) return data;
-  return undefined;
 }

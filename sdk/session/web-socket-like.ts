@@ -23,5 +23,12 @@ export interface WebSocketLike {
 /** Opens a WebSocket to `url` (a `wss://…/gateway` address); called once per connection try. */
 export type WebSocketFactory = (url: string) => WebSocketLike;
 
+/** The bytes of a binary message's `data` (ArrayBuffer or a view), else undefined. */
+export function binaryData(data: unknown): Uint8Array | undefined {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (data instanceof Uint8Array) return data;
+  return undefined;
+}
+
 /** `readyState` of an open WebSocket, the same number everywhere. */
 export const WEB_SOCKET_OPEN = 1;
