@@ -13,6 +13,8 @@ export interface BenchResults {
   /** The same relay without TLS: a reference row, in no target. */
   readonly clearWs: readonly ThroughputResult[];
   readonly engine?: readonly ThroughputResult[];
+  /** The engine with the SDK's session client at both ends: a reference row, in no target. */
+  readonly sdk?: readonly ThroughputResult[];
   /** The timed round-trip runs of each relay, in the order they ran (they took turns). */
   readonly plainRoundTrips?: readonly RoundTripRun[];
   readonly engineRoundTrips?: readonly RoundTripRun[];
@@ -148,12 +150,14 @@ export function formatReport(results: BenchResults): string {
     rateRow('plain ws relay (TLS)', results.plainWs),
     rateRow('  same, without TLS', results.clearWs),
     rateRow('engine (AES-256-GCM e2e)', results.engine),
+    rateRow('  same, SDK client', results.sdk),
     `  engine / plain ws        ${fixed(vsWs)}`,
     `  engine / raw TCP         ${fixed(ratio(engine, tcp))}`,
     `  plain ws / raw TCP       ${fixed(ratio(ws, tcp))}`,
     throughputCpuRow('raw TCP relay process', results.tcp),
     throughputCpuRow('plain ws relay (TLS)', results.plainWs),
     throughputCpuRow('engine (AES-256-GCM e2e)', results.engine),
+    throughputCpuRow('  same, SDK client', results.sdk),
     '',
     `Round trip: ${o.sessions} sessions, ${o.payloadBytes} B every ${o.intervalMs} ms each; ` +
       `${o.rounds} runs of ${o.seconds} s per relay, taking turns`,

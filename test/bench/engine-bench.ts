@@ -5,6 +5,7 @@ import { GatewayParticipant, type GatewayAuth } from './gateway-participant.js';
 import { sampleAfterGc, type MemorySample } from './inspector-memory.js';
 import { mapLimit, sleep } from './map-limit.js';
 import type { EngineSeat } from './round-trip-job.js';
+import { connectSessionClient, firstSessionPeer, sessionClientSender } from './sdk-throughput.js';
 import type { FrameSender } from './throughput-run.js';
 
 /** A session made through the API and joined by its end user. */
@@ -135,6 +136,19 @@ export async function engineThroughputSession(engine: EngineProcess, api: Engine
       room: (bytes, timeoutMs) => tech.room(peer, bytes, timeoutMs),
       close: () => tech.close(),
     };
+  };
+  return { seat, openSender };
+}
+
+/** Like {@link engineThroughputSession}, with the SDK's session client at both ends. */
+export async function sdkThroughputSession(engine: EngineProcess, api: EngineApi) {
+  const [pair] = await makeJoinedSessions(api, 1);
+  const seat = endUserSeat(pair!);
+  const openSender = async (): Promise<FrameSender> => {
+    const techSeat = technicianSeat(engine, api, pair!);
+    const { engineKey } = pair!.joined;
+    const tech = await connectSessionClient(techSeat, engineKey, engine.cert, CONNECT_TIMEOUT_MS);
+    return sessionClientSender(tech, await firstSessionPeer(tech, CONNECT_TIMEOUT_MS));
   };
   return { seat, openSender };
 }

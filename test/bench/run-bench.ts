@@ -5,7 +5,12 @@ import { parseBenchOptions, type BenchOptions } from './bench-options.js';
 import { benchScript, killAllChildren, spawnBenchChild } from './bench-processes.js';
 import { formatReport, type BenchResults } from './bench-report.js';
 import { EngineApi } from './engine-api.js';
-import { engineMissing, engineThroughputSession, measureEngineMemory } from './engine-bench.js';
+import {
+  engineMissing,
+  engineThroughputSession,
+  measureEngineMemory,
+  sdkThroughputSession,
+} from './engine-bench.js';
 import {
   engineProblems,
   removeEngineDataDirs,
@@ -94,6 +99,12 @@ function profileHook(engine: EngineProcess, options: BenchOptions, name: string)
   return hook;
 }
 
+async function sdkRun(engine: RunningEngine, options: BenchOptions) {
+  const { seat, openSender } = await sdkThroughputSession(engine.process, engine.api);
+  const target = { kind: 'sdk' as const, seat, ca: engine.process.cert };
+  return oneRun(target, openSender, engine.process.process.child.pid as number, options);
+}
+
 async function engineRun(engine: RunningEngine, options: BenchOptions, round: number) {
   const { seat, openSender } = await engineThroughputSession(engine.process, engine.api);
   const hook = profileHook(engine.process, options, `engine-throughput-${round}`);
@@ -115,6 +126,7 @@ async function throughputRounds(
   const plainWs: ThroughputResult[] = [];
   const clearWs: ThroughputResult[] = [];
   const encrypted: ThroughputResult[] = [];
+  const sdk: ThroughputResult[] = [];
   // Interleaved, so that a slow moment of the machine does not fall on one relay only.
   for (let round = 1; round <= (options.skipThroughput ? 0 : options.rounds); round++) {
     log(`throughput round ${round} of ${options.rounds}`);
@@ -122,8 +134,9 @@ async function throughputRounds(
     plainWs.push(await plainRun(relays.wsUrl, relays.wsCert, relays.wsPid, options));
     clearWs.push(await plainRun(relays.clearUrl, '', relays.clearPid, options));
     if (engine) encrypted.push(await engineRun(engine, options, round));
+    if (engine) sdk.push(await sdkRun(engine, options));
   }
-  return { tcp, plainWs, clearWs, engine: engine ? encrypted : undefined };
+  return { tcp, plainWs, clearWs, engine: engine ? encrypted : undefined, sdk: engine && sdk };
 }
 
 async function startEngine(options: BenchOptions, inspect: boolean) {

@@ -4,7 +4,9 @@ import type { EngineSeat } from './round-trip-job.js';
 export type ThroughputTarget =
   | { readonly kind: 'tcp'; readonly port: number; readonly pairId: string }
   | { readonly kind: 'plain'; readonly url: string; readonly ca: string }
-  | { readonly kind: 'engine'; readonly seat: EngineSeat; readonly ca: string };
+  | { readonly kind: 'engine'; readonly seat: EngineSeat; readonly ca: string }
+  /** The end user's SDK session client (sdk-throughput.ts), `engineKey` pinned. */
+  | { readonly kind: 'sdk'; readonly seat: EngineSeat; readonly ca: string };
 
 /** The first line a throughput receiver reads: where to connect and how much to expect. */
 export type ThroughputJob = ThroughputTarget & {

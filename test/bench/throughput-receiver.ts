@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { openWebSocket } from './baseline-pairs.js';
 import { requireBufferutil } from './bench-checks.js';
 import { DATA_HEADER_BYTES, GatewayParticipant } from './gateway-participant.js';
+import { connectSessionClient, SDK_CHANNEL } from './sdk-throughput.js';
 import { wallClockMs, type ThroughputDone, type ThroughputJob } from './throughput-job.js';
 
 /**
@@ -30,6 +31,19 @@ async function connectReceiver(job: ThroughputJob): Promise<Receiver> {
     return { onBytes: (h) => socket.on('message', (d: Buffer) => h(d.length)), dropped: () => 0 };
   }
   const { seat } = job;
+  if (job.kind === 'sdk') {
+    const client = await connectSessionClient(
+      seat,
+      seat.auth.engineKey!,
+      job.ca,
+      job.connectTimeoutMs,
+    );
+    const drops = () => Object.values(client.stats().dropped).reduce((sum, n) => sum + n, 0);
+    return {
+      onBytes: (h) => void client.onChannel(SDK_CHANNEL, (b) => h(b.length)),
+      dropped: drops,
+    };
+  }
   const endUser = await GatewayParticipant.connect(
     seat.gatewayUrl,
     job.ca,
