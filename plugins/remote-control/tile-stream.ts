@@ -140,6 +140,11 @@ export class TileStream implements ScreenStream {
   private async produce(): Promise<void> {
     if (!this.options.allowed()) return this.stopBy('not-allowed');
     const frame = ++this.frameNumber;
+    // Frames go out in the order they are numbered, whichever of them is encoded first: a later
+    // frame waits for this one's turn to end, sent or failed.
+    const turn = this.sendChain;
+    let endTurn!: () => void;
+    this.sendChain = new Promise<void>((resolve) => (endTurn = resolve));
     const started = performance.now();
     this.producing += 1;
     this.capturing = true;
@@ -154,12 +159,13 @@ export class TileStream implements ScreenStream {
       const tiles = await Promise.all(images.map((i) => this.options.encoder.encode(i, quality)));
       const parts = splitParts(frame, capturedAt, size, tiles);
       this.counts.workMs += performance.now() - started;
-      await this.sendInOrder(frame, parts);
+      await this.sendInOrder(frame, parts, turn);
       this.failures = 0;
     } catch (error) {
       this.flow.abandon(frame);
       this.onFailure(error);
     } finally {
+      endTurn();
       this.capturing = false;
       this.producing -= 1;
       this.schedule();
@@ -172,22 +178,19 @@ export class TileStream implements ScreenStream {
     return images;
   }
 
-  private async sendInOrder(frame: number, parts: readonly TileFramePart[]): Promise<void> {
+  /** Sends the parts of `frame` once `turn` (every earlier frame's) has ended. */
+  private async sendInOrder(frame: number, parts: readonly TileFramePart[], turn: Promise<void>) {
     const bodies = parts.map(encodeTileFrame);
     const bytes = bodies.reduce((sum, body) => sum + body.length, 0);
     this.flow.grew(frame, bytes - FRAME_HEADER_BYTES);
-    const previous = this.sendChain;
-    const mine = previous.then(() => {
-      if (!this.running) return;
-      this.counts.frames += 1;
-      this.counts.bytes += bytes;
-      // Sent in order without waiting for each acknowledgement; the flow control bounds them.
-      for (const body of bodies) {
-        this.options.send(body).catch((error: unknown) => this.onFailure(error));
-      }
-    });
-    this.sendChain = mine.catch(() => undefined);
-    await mine;
+    await turn;
+    if (!this.running) return;
+    this.counts.frames += 1;
+    this.counts.bytes += bytes;
+    // Sent in order without waiting for each acknowledgement; the flow control bounds them.
+    for (const body of bodies) {
+      this.options.send(body).catch((error: unknown) => this.onFailure(error));
+    }
   }
 
   private onFailure(error: unknown): void {

@@ -17,12 +17,17 @@ function slowViewer(drawMs: number) {
     sent: 0,
     drawn: 0,
     maxInFlight: 0,
+    /** Parts of a frame older than one sent before it. */
+    outOfOrder: 0,
+    lastFrame: 0,
     stream: undefined as TileStream | undefined,
     queue: Promise.resolve(),
   };
   const send = async (body: Uint8Array) => {
     const part = decodeTileFrame(body)!;
     viewer.sent += 1;
+    if (part.frame < viewer.lastFrame) viewer.outOfOrder += 1;
+    viewer.lastFrame = Math.max(viewer.lastFrame, part.frame);
     viewer.maxInFlight = Math.max(viewer.maxInFlight, viewer.sent - viewer.drawn);
     viewer.queue = viewer.queue.then(async () => {
       await sleep(drawMs);
@@ -63,6 +68,7 @@ describe('TileStream flow control', function () {
     await sleep(300);
     stream.stop();
 
+    expect(viewer.outOfOrder, 'frames sent in their order').to.equal(0);
     expect(viewer.maxInFlight).to.be.at.most(2);
     expect(viewer.sent).to.be.below(15);
     const [r, g, b] = viewer.screen.pixel(160, 96);
