@@ -4,6 +4,7 @@ import { DEFAULT_WINDOW } from '../../sdk/session/outbound-records.js';
 import { SessionClient } from '../../sdk/session/session-client.js';
 import { sleep } from './map-limit.js';
 import type { EngineSeat } from './round-trip-job.js';
+import { SendWindow } from './send-window.js';
 import type { FrameSender } from './throughput-run.js';
 
 /** The channel the session-client throughput rows send on. */
@@ -48,36 +49,23 @@ export async function firstSessionPeer(client: SessionClient, timeoutMs: number)
 
 /**
  * A throughput sender on a technician's session client. `send` hands a body to the client and
- * returns at once; `room` waits while the bodies not yet acknowledged fill the client's window,
- * so the client never queues a send behind a full window and the run's time limit holds.
+ * returns at once; `room` waits while the bodies not yet acknowledged fill the client's window
+ * (a SendWindow of its size), so the client never queues a send behind a full window and the
+ * run's time limit holds.
  */
 export function sessionClientSender(client: SessionClient, peerId: string): FrameSender {
-  let unacknowledged = 0;
-  let wake: (() => void) | undefined;
-  const fits = (bytes: number) => unacknowledged + bytes <= DEFAULT_WINDOW.maxBytes;
+  const window = new SendWindow(DEFAULT_WINDOW);
+  // Acknowledgements settle the sends in order: each settled send is the next record acked.
+  let settled = 0;
+  const acknowledged = () => window.acknowledged(++settled);
   return {
     send: (payload) => {
-      unacknowledged += payload.length;
-      const settled = () => {
-        unacknowledged -= payload.length;
-        wake?.();
-      };
-      client.send(peerId, SDK_CHANNEL, payload).then(settled, settled);
+      window.sent(payload.length);
+      client.send(peerId, SDK_CHANNEL, payload).then(acknowledged, acknowledged);
       return Promise.resolve();
     },
     buffered: () => 0,
-    room: (bytes, timeoutMs) => {
-      if (fits(bytes)) return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => settle(false), timeoutMs);
-        const settle = (ok: boolean) => {
-          clearTimeout(timer);
-          wake = undefined;
-          resolve(ok);
-        };
-        wake = () => fits(bytes) && settle(true);
-      });
-    },
+    room: (bytes, timeoutMs) => window.room(bytes, timeoutMs),
     close: () => client.close(),
   };
 }
