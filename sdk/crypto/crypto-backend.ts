@@ -15,6 +15,10 @@
  */
 export type Plaintext = Uint8Array | readonly Uint8Array[];
 
+/**
+ * The synchronous backend. It keeps no reference to an argument once it returns: the frame
+ * ciphers write every frame's nonce and AAD over the same two buffers.
+ */
 export interface CryptoBackend {
   /** SHA-256 of `data` (32 bytes). */
   sha256(data: Uint8Array): Uint8Array;

@@ -48,9 +48,11 @@ export class FrameSealer {
    * frame is not copied again to put a few bytes before it; the prefix is not authenticated.
    */
   seal(plaintext: Plaintext, prefix?: Uint8Array): Uint8Array {
-    const { header, nonce, aad } = this.context.parametersFor(this.counter.next());
+    const { context } = this;
+    const header = context.headerFor(this.counter.next());
+    const { nonce, aad } = context.reusedParametersOf(header);
     const before = prefix === undefined ? header : concatBytes(prefix, header);
-    return this.backend.sealAes256Gcm(this.context.key, nonce, aad, plaintext, before);
+    return this.backend.sealAes256Gcm(context.key, nonce, aad, plaintext, before);
   }
 }
 
@@ -80,12 +82,10 @@ export class FrameOpener {
     const early = this.book.check(frame);
     if (early !== undefined) return this.book.drop(early);
 
-    const { nonce, aad } = this.context.parametersOf(frame.subarray(0, FRAME_HEADER_LENGTH));
+    const { context } = this;
+    const { nonce, aad } = context.reusedParametersOf(frame.subarray(0, FRAME_HEADER_LENGTH));
     const sealed = frame.subarray(FRAME_HEADER_LENGTH);
-    return this.book.settle(
-      frame,
-      this.backend.openAes256Gcm(this.context.key, nonce, aad, sealed),
-    );
+    return this.book.settle(frame, this.backend.openAes256Gcm(context.key, nonce, aad, sealed));
   }
 
   /** A snapshot of the counts so far. */

@@ -54,6 +54,8 @@ export interface FrameParameters {
 export class FrameContext {
   readonly key: Uint8Array;
   private readonly sessionBytes: Uint8Array;
+  /** The nonce and AAD {@link reusedParametersOf} writes over each time. */
+  private readonly reused: { readonly nonce: Uint8Array; readonly aad: Uint8Array };
 
   constructor(
     key: Uint8Array,
@@ -65,15 +67,25 @@ export class FrameContext {
     if (direction !== 0 && direction !== 1) throw new ProgrammerError('direction is 0 or 1');
     this.key = Uint8Array.from(key);
     this.sessionBytes = utf8(sessionId);
+    const aad = new Uint8Array(FRAME_HEADER_LENGTH + this.sessionBytes.length);
+    aad.set(this.sessionBytes, FRAME_HEADER_LENGTH);
+    this.reused = { nonce: new Uint8Array(12), aad };
+  }
+
+  /** The header `version ‖ direction ‖ counter` of the frame with `counter`. */
+  headerFor(counter: bigint): Uint8Array {
+    const header = new Uint8Array(FRAME_HEADER_LENGTH);
+    header[0] = FRAME_VERSION;
+    header[1] = this.direction;
+    // Two 32-bit halves: a DataView would move this small array's bytes off the heap.
+    writeUint32(header, 2, Number(counter >> 32n));
+    writeUint32(header, 6, Number(counter & 0xffff_ffffn));
+    return header;
   }
 
   /** Header, nonce and associated data of the frame with `counter`. */
   parametersFor(counter: bigint): FrameParameters {
-    const header = new Uint8Array(FRAME_HEADER_LENGTH);
-    header[0] = FRAME_VERSION;
-    header[1] = this.direction;
-    new DataView(header.buffer).setBigUint64(2, counter, false);
-    return this.parametersOf(header);
+    return this.parametersOf(this.headerFor(counter));
   }
 
   /** Nonce `00 00 00 direction ‖ counter` and AAD `header ‖ UTF-8 sessionId` of `header`. */
@@ -83,6 +95,26 @@ export class FrameContext {
     nonce.set(header.subarray(2, FRAME_HEADER_LENGTH), 4);
     return { header, nonce, aad: concatBytes(header, this.sessionBytes) };
   }
+
+  /**
+   * {@link parametersOf} written into a nonce and an AAD this context keeps and overwrites on
+   * the next call: only for a synchronous backend, which is done with them when it returns.
+   * Saves two allocations for every frame sealed or opened.
+   */
+  reusedParametersOf(header: Uint8Array): FrameParameters {
+    const { nonce, aad } = this.reused;
+    nonce[3] = header[1]!;
+    for (let i = 2; i < FRAME_HEADER_LENGTH; i++) nonce[i + 2] = header[i]!;
+    for (let i = 0; i < FRAME_HEADER_LENGTH; i++) aad[i] = header[i]!;
+    return { header, nonce, aad };
+  }
+}
+
+function writeUint32(bytes: Uint8Array, offset: number, value: number): void {
+  bytes[offset] = value >>> 24;
+  bytes[offset + 1] = (value >>> 16) & 0xff;
+  bytes[offset + 2] = (value >>> 8) & 0xff;
+  bytes[offset + 3] = value & 0xff;
 }
 
 /** The counter a sealer uses next; refuses to go past {@link MAX_FRAME_COUNTER}. */

@@ -2,12 +2,14 @@ import { expect } from 'chai';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { ProgrammerError } from '../../../engine/errors.js';
 import {
+  AsyncFrameSealer,
   FRAME_HEADER_LENGTH,
   FRAME_TAG_LENGTH,
   FrameOpener,
   FrameSealer,
   MAX_FRAME_COUNTER,
   frameDirection,
+  nodeAsyncCryptoBackend,
   type FrameOpenResult,
 } from '../../../sdk/crypto/index.js';
 
@@ -198,6 +200,32 @@ describe('frame cipher', () => {
       MAX_FRAME_COUNTER,
     );
     expect(() => sealer.seal(Buffer.from('x'))).to.throw(ProgrammerError);
+  });
+
+  it('writes both halves of a counter past 2^32, as the async sealer does', async () => {
+    const key = randomBytes(32);
+    const sealer = new FrameSealer(key, SESSION, 0);
+    const twin = new AsyncFrameSealer(key, SESSION, 0, nodeAsyncCryptoBackend);
+    const start = 0x01020304_fffffffen;
+    for (const one of [sealer, twin]) {
+      (one as unknown as { counter: { last: bigint } }).counter.last = start;
+    }
+    const frames = [1, 2, 3].map(() => Buffer.from(sealer.seal(Buffer.from('x'))));
+
+    expect(frames.map((f) => f.readBigUInt64BE(2))).to.deep.equal([
+      start + 1n,
+      start + 2n,
+      start + 3n,
+    ]);
+    for (const frame of frames) {
+      const same = Buffer.from(await twin.seal(Buffer.from('x')));
+      expect(same.toString('hex'), 'the sync sealer reuses its nonce and AAD').to.equal(
+        frame.toString('hex'),
+      );
+    }
+    const opener = new FrameOpener(key, SESSION, 0);
+    const counters = frames.map((frame) => opener.open(frame)).map((r) => r.ok && r.counter);
+    expect(counters).to.deep.equal([start + 1n, start + 2n, start + 3n]);
   });
 
   it('refuses keys of the wrong length and an empty session id', () => {
