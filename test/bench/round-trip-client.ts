@@ -106,10 +106,31 @@ function timeEchoes(links: readonly Link[]): number[] {
   return times;
 }
 
+/**
+ * Calls `tick` at `phase`, `phase + every`, ... ms after `start` (on `performance.now()`),
+ * each time from that schedule rather than from when the last tick ran: with `setInterval`,
+ * ticks that a busy moment made late fired together and kept firing together from then on, so
+ * independent sessions drifted into bursts. Returns what stops it.
+ */
+function onSchedule(start: number, phase: number, every: number, tick: () => void) {
+  let due = start + phase;
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    timer = setTimeout(() => {
+      tick();
+      due += every;
+      arm();
+    }, due - performance.now());
+  };
+  arm();
+  return () => clearTimeout(timer);
+}
+
 async function sendFor(job: RoundTripJob, links: readonly Link[], durationMs: number) {
   let sent = 0;
   const filler = Buffer.alloc(Math.max(0, job.payloadBytes - 8), 0x33);
-  const timers = links.map((link) => {
+  const start = performance.now();
+  const stops = links.map((link) => {
     const tick = () => {
       const stamp = Buffer.allocUnsafe(8);
       stamp.writeBigUInt64BE(process.hrtime.bigint());
@@ -117,13 +138,10 @@ async function sendFor(job: RoundTripJob, links: readonly Link[], durationMs: nu
       link.send(Buffer.concat([stamp, filler])).catch(countFailure);
     };
     // Spread the sessions over the interval so that they do not all send at once.
-    const phase = Math.random() * job.intervalMs;
-    let every: NodeJS.Timeout | undefined;
-    const first = setTimeout(() => (every = setInterval(tick, job.intervalMs)), phase);
-    return () => (clearTimeout(first), clearInterval(every));
+    return onSchedule(start, Math.random() * job.intervalMs, job.intervalMs, tick);
   });
   await sleep(durationMs);
-  for (const stop of timers) stop();
+  for (const stop of stops) stop();
   await sleep(DRAIN_MS);
   return sent;
 }
