@@ -1,0 +1,23 @@
+// The worker thread behind PasswordEstimator: it loads zxcvbn and its dictionaries once, then
+// answers each `{ id, password, userInputs }` with `{ id, estimate }`.
+import { parentPort } from 'node:worker_threads';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
+import * as zxcvbnEnglish from '@zxcvbn-ts/language-en';
+import type { EstimateRequest, EstimateReply } from './password-estimator.js';
+
+const estimator = new ZxcvbnFactory({
+  dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEnglish.dictionary },
+  graphs: zxcvbnCommon.adjacencyGraphs,
+  translations: zxcvbnEnglish.translations,
+});
+
+parentPort!.on('message', ({ id, password, userInputs }: EstimateRequest) => {
+  const { score, feedback } = estimator.check(password, [...userInputs]);
+  const { warning, suggestions } = feedback;
+  const reply: EstimateReply = {
+    id,
+    estimate: { score, warning: warning ?? undefined, suggestions },
+  };
+  parentPort!.postMessage(reply);
+});
