@@ -1,5 +1,5 @@
 // The worker thread behind PasswordEstimator: it loads zxcvbn and its dictionaries once, then
-// answers each `{ id, password, userInputs }` with `{ id, estimate }`.
+// answers each `{ id, password, userInputs }` with `{ id, estimate }` or `{ id, error }`.
 import { parentPort } from 'node:worker_threads';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
@@ -13,11 +13,14 @@ const estimator = new ZxcvbnFactory({
 });
 
 parentPort!.on('message', ({ id, password, userInputs }: EstimateRequest) => {
-  const { score, feedback } = estimator.check(password, [...userInputs]);
-  const { warning, suggestions } = feedback;
-  const reply: EstimateReply = {
-    id,
-    estimate: { score, warning: warning ?? undefined, suggestions },
-  };
+  let reply: EstimateReply;
+  try {
+    const { score, feedback } = estimator.check(password, [...userInputs]);
+    const { warning, suggestions } = feedback;
+    reply = { id, estimate: { score, warning: warning ?? undefined, suggestions } };
+  } catch (error) {
+    // Only this request fails; the worker and the requests behind it carry on.
+    reply = { id, error: (error as Error).message };
+  }
   parentPort!.postMessage(reply);
 });

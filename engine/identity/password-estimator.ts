@@ -16,11 +16,10 @@ export interface EstimateRequest {
   readonly userInputs: readonly string[];
 }
 
-/** The worker thread's answer to the request `id`. */
-export interface EstimateReply {
-  readonly id: number;
-  readonly estimate: PasswordEstimate;
-}
+/** The worker thread's answer to the request `id`: the estimate, or why there is none. */
+export type EstimateReply =
+  | { readonly id: number; readonly estimate: PasswordEstimate }
+  | { readonly id: number; readonly error: string };
 
 const IDLE_MS = 10_000;
 const WORKER_FILE = path.join(__dirname, 'password-estimator-worker.js');
@@ -69,6 +68,8 @@ export class PasswordEstimator {
     const worker = new Worker(WORKER_FILE);
     worker.on('message', (reply: EstimateReply) => this.answer(worker, reply));
     worker.on('error', (error) => this.fail(worker, error));
+    // A message that cannot be read leaves its request unanswered: the worker is unusable.
+    worker.on('messageerror', (error) => this.fail(worker, error));
     worker.on('exit', (code) =>
       this.fail(worker, new Error(`password estimator exited (${code})`)),
     );
@@ -76,9 +77,11 @@ export class PasswordEstimator {
     return worker;
   }
 
-  private answer(worker: Worker, { id, estimate }: EstimateReply): void {
-    this.waiting.get(id)?.resolve(estimate);
-    this.waiting.delete(id);
+  private answer(worker: Worker, reply: EstimateReply): void {
+    const waiter = this.waiting.get(reply.id);
+    this.waiting.delete(reply.id);
+    if ('error' in reply) waiter?.reject(new Error(`password estimate failed: ${reply.error}`));
+    else waiter?.resolve(reply.estimate);
     if (this.waiting.size > 0) return;
     worker.unref();
     this.idleTimer = setTimeout(() => this.stop(worker), this.idleMs).unref();
@@ -90,10 +93,11 @@ export class PasswordEstimator {
     void worker.terminate();
   }
 
-  /** The worker failed or exited under requests: they fail, and the next request starts anew. */
+  /** The worker failed or exited: its requests fail, and the next request starts a new one. */
   private fail(worker: Worker, error: Error): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
+    void worker.terminate();
     for (const waiter of this.waiting.values()) waiter.reject(error);
     this.waiting.clear();
   }

@@ -16,8 +16,9 @@
 export type Plaintext = Uint8Array | readonly Uint8Array[];
 
 /**
- * The synchronous backend. It keeps no reference to an argument once it returns: the frame
- * ciphers write every frame's nonce and AAD over the same two buffers.
+ * The synchronous backend. An implementation must not keep a reference to `nonce` or `aad`
+ * once a call returns: the frame ciphers write every frame's nonce and AAD over the same two
+ * buffers.
  */
 export interface CryptoBackend {
   /** SHA-256 of `data` (32 bytes). */

@@ -175,40 +175,57 @@ async function remoteControl(options: BenchOptions): Promise<void> {
   process.stdout.write(formatRemoteControlReport(results));
 }
 
-async function main(): Promise<void> {
-  const options = parseBenchOptions(process.argv.slice(2));
-  if (options.onlyRemoteControl) return remoteControl(options);
-  requireBufferutil();
-  const relays = await startRelays();
-  // On a fresh relay: after the timed runs its RSS already holds freed memory to reuse.
-  const plainRelayKiB = options.skipMemory
-    ? undefined
-    : await plainRelayKiBPerConnection(relays.wsUrl, relays.wsCert, relays.wsPid, options.sessions);
+/** Times throughput and round trips; the engine they used is stopped before this returns. */
+async function timedRuns(relays: Relays, options: BenchOptions) {
   // Profiling needs the inspector; its figures are then for finding costs, not for the targets.
   const { engine, skipped } = await startEngine(options, options.profileDir !== '');
   try {
-    // Throughput before the engine's memory run: its senders run in this process, which that
-    // run fills with a thousand sessions' seats, and a bigger heap here made senders slower.
     const rates = await throughputRounds(relays, engine, options);
     const profile = engine && profileHook(engine.process, options, 'engine-round-trip');
     const trips = options.skipRoundTrip
       ? { plain: undefined, engine: undefined }
       : await roundTripRounds(relays, engine, options, profile);
-    const memory = options.skipMemory ? undefined : await engineMemory(options);
-    const results: BenchResults = {
-      options,
-      ...rates,
-      plainRoundTrips: trips.plain,
-      engineRoundTrips: trips.engine,
-      memory,
-      plainRelayKiB,
-      engineSkipped: skipped,
-    };
-    process.stdout.write(formatReport(results));
+    return { ...rates, plainRoundTrips: trips.plain, engineRoundTrips: trips.engine, skipped };
   } finally {
     engine?.api.close();
     await engine?.process.stop();
   }
+}
+
+/** The engine's memory per idle end user, and an idle connection's RSS on a fresh plain relay. */
+async function memoryRuns(options: BenchOptions) {
+  const memory = options.skipMemory ? undefined : await engineMemory(options);
+  if (!memory) return { memory, plainRelayKiB: undefined };
+  // A relay of its own: after the timed runs, the first one's RSS holds freed memory it reuses.
+  const ws = spawnBenchChild('plain ws relay (memory)', benchScript('plain-ws-relay'));
+  try {
+    const { port, cert } = await ws.nextMessage<{ port: number; cert: string }>(START_TIMEOUT_MS);
+    const url = `wss://127.0.0.1:${port}`;
+    const pid = ws.child.pid as number;
+    return {
+      memory,
+      plainRelayKiB: await plainRelayKiBPerConnection(url, cert, pid, options.sessions),
+    };
+  } finally {
+    await ws.stop(2_000);
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  if (options.onlyRemoteControl) return remoteControl(options);
+  requireBufferutil();
+  const relays = await startRelays();
+  // The timed runs come first: throughput's senders run in this process, which the memory run
+  // fills with a thousand sessions' seats, and a bigger heap here made every sender slower.
+  const { skipped, ...timed } = await timedRuns(relays, options);
+  const results: BenchResults = {
+    options,
+    ...timed,
+    ...(await memoryRuns(options)),
+    engineSkipped: skipped,
+  };
+  process.stdout.write(formatReport(results));
   await remoteControl(options);
 }
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { DIST_ROOT } from '../../../engine/version.js';
 import { PasswordEstimator } from '../../../engine/identity/password-estimator.js';
 
@@ -38,6 +39,23 @@ describe('PasswordEstimator', function () {
 
     expect((await estimator.estimate('password123456', [])).score).to.be.below(3);
     expect(estimator.running).to.equal(true);
+  });
+
+  it('fails the requests of a worker that stopped, and starts a new one after', async () => {
+    const estimator = new PasswordEstimator(1_000);
+    await estimator.estimate(STRONG, []);
+    // As if the worker thread died just as a request came (out of memory, say).
+    const stopping = (estimator as unknown as { worker: Worker }).worker.terminate();
+    const pending = estimator.estimate(STRONG, []);
+    await stopping;
+
+    const error = await pending.then(
+      () => undefined,
+      (rejected: unknown) => rejected,
+    );
+    expect(String(error)).to.contain('password estimator exited');
+    expect(estimator.running).to.equal(false);
+    expect((await estimator.estimate(STRONG, [])).score).to.equal(4);
   });
 
   it('does not keep a process alive once it answered', async () => {
