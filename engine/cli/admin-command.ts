@@ -48,7 +48,7 @@ export async function runAdminCreate(args: CommandArgs): Promise<void> {
   await withStorage(args, async (storage, audit) => {
     const existing = await storage.tenants.findByName(tenantName);
     const policy = existing ? await policyOf(storage, existing.id) : DEFAULT_TENANT_POLICY;
-    await checkPassword(password, policy.password, { email, displayName, tenantName });
+    checkPassword(password, policy.password, { email, displayName, tenantName });
     const passwordHash = await new PasswordHasher().hash(password);
     const { tenant, member } = await storage.transaction(async (unit) => {
       const tenant = existing ?? (await unit.tenants.create(tenantName));

@@ -38,7 +38,7 @@ export class PasswordChangeService {
         throw new TetherError('TETHER_E_SIGN_IN_FAILED', 'The current password is wrong');
       }
     }
-    await checkPassword(change.newPassword, policy.password, {
+    checkPassword(change.newPassword, policy.password, {
       email: member.email,
       displayName: member.displayName,
       tenantName: tenant.name,

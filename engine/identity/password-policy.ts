@@ -1,5 +1,7 @@
+import { ZxcvbnFactory, type ZxcvbnResult } from '@zxcvbn-ts/core';
+import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
+import * as zxcvbnEnglish from '@zxcvbn-ts/language-en';
 import { ProgrammerError, TetherError } from '../errors.js';
-import { PasswordEstimator } from './password-estimator.js';
 import { MAX_PASSWORD_LENGTH } from './password-hasher.js';
 
 /** A zxcvbn strength score: 0 (guessed at once) to 4 (very hard to guess). */
@@ -34,30 +36,29 @@ export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = Object.freeze({
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MIN_IDENTITY_LENGTH = 4;
 
-/** One zxcvbn worker for the process, started when a password is checked. */
-const estimator = new PasswordEstimator();
+let estimator: ZxcvbnFactory | undefined;
 
 /**
- * Checks a new password against `policy` and resolves when it passes. Otherwise rejects with
+ * Checks a new password against `policy` and returns when it passes. Otherwise throws
  * TETHER_E_PASSWORD_POLICY with a message the user can act on, which never repeats the
  * password, and details `{ reason, score }` (no score for a password over 1024 characters).
  * Refuses a password that contains the part of the e-mail address before the @ (when it has
  * at least 4 characters, in any case) and scores the password with the e-mail, display name
- * and tenant name as known words, so a password made of them is weak. Rejects with a
+ * and tenant name as known words, so a password made of them is weak. Throws a
  * ProgrammerError for a policy outside its documented ranges.
  */
-export async function checkPassword(
+export function checkPassword(
   password: string,
   policy: PasswordPolicy,
   context: PasswordContext,
-): Promise<void> {
+): void {
   assertPolicy(policy);
   if (password.length > MAX_PASSWORD_LENGTH) {
     refuse(`at most ${MAX_PASSWORD_LENGTH} characters`, 'length');
   }
 
   const normalised = password.normalize('NFKC');
-  const { score, warning, suggestions } = await estimator.estimate(normalised, userInputs(context));
+  const { score, feedback } = estimate(normalised, context);
   if ([...normalised].length < policy.minLength) {
     refuse(`at least ${policy.minLength} characters`, 'length', score);
   }
@@ -69,7 +70,7 @@ export async function checkPassword(
     );
   }
   if (score < policy.minStrength) {
-    const hint = warning ?? suggestions[0];
+    const hint = feedback.warning ?? feedback.suggestions[0];
     const summary = `too easy to guess (strength ${score} of 4, needs ${policy.minStrength})`;
     refuse(hint ? `${summary}: ${hint}` : summary, 'strength', score);
   }
@@ -96,6 +97,16 @@ export function passwordExpired(
 function refuse(problem: string, reason: PasswordRefusalReason, score?: number): never {
   const details = score === undefined ? { reason } : { reason, score };
   throw new TetherError('TETHER_E_PASSWORD_POLICY', `password: ${problem}`, { details });
+}
+
+function estimate(password: string, context: PasswordContext): ZxcvbnResult {
+  // Built on first use: loading the dictionaries takes a fifth of a second.
+  estimator ??= new ZxcvbnFactory({
+    dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEnglish.dictionary },
+    graphs: zxcvbnCommon.adjacencyGraphs,
+    translations: zxcvbnEnglish.translations,
+  });
+  return estimator.check(password, userInputs(context));
 }
 
 /** The words a password must not lean on: each name whole, without spaces and word by word. */
