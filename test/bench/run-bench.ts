@@ -36,22 +36,28 @@ const START_TIMEOUT_MS = 15_000;
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
+/** A plain WebSocket relay (TLS) in a process of its own, once it listens. */
+async function startPlainWsRelay(name: string) {
+  const ws = spawnBenchChild(name, benchScript('plain-ws-relay'));
+  const { port, cert } = await ws.nextMessage<{ port: number; cert: string }>(START_TIMEOUT_MS);
+  return { process: ws, url: `wss://127.0.0.1:${port}`, cert, pid: ws.child.pid as number };
+}
+
 async function startRelays() {
   const tcp = spawnBenchChild('raw TCP relay', benchScript('raw-tcp-relay'));
-  const ws = spawnBenchChild('plain ws relay', benchScript('plain-ws-relay'));
   const clear = spawnBenchChild('ws relay without TLS', benchScript('plain-ws-relay'), [
     '--no-tls',
   ]);
+  const ws = await startPlainWsRelay('plain ws relay');
   const { port: tcpPort } = await tcp.nextMessage<{ port: number }>(START_TIMEOUT_MS);
-  const wsInfo = await ws.nextMessage<{ port: number; cert: string }>(START_TIMEOUT_MS);
   const clearInfo = await clear.nextMessage<{ port: number }>(START_TIMEOUT_MS);
   return {
     tcpPid: tcp.child.pid as number,
-    wsPid: ws.child.pid as number,
+    wsPid: ws.pid,
     clearPid: clear.child.pid as number,
     tcpPort,
-    wsUrl: `wss://127.0.0.1:${wsInfo.port}`,
-    wsCert: wsInfo.cert,
+    wsUrl: ws.url,
+    wsCert: ws.cert,
     clearUrl: `ws://127.0.0.1:${clearInfo.port}`,
   };
 }
@@ -197,17 +203,17 @@ async function memoryRuns(options: BenchOptions) {
   const memory = options.skipMemory ? undefined : await engineMemory(options);
   if (!memory) return { memory, plainRelayKiB: undefined };
   // A relay of its own: after the timed runs, the first one's RSS holds freed memory it reuses.
-  const ws = spawnBenchChild('plain ws relay (memory)', benchScript('plain-ws-relay'));
+  const ws = await startPlainWsRelay('plain ws relay (memory)');
   try {
-    const { port, cert } = await ws.nextMessage<{ port: number; cert: string }>(START_TIMEOUT_MS);
-    const url = `wss://127.0.0.1:${port}`;
-    const pid = ws.child.pid as number;
-    return {
-      memory,
-      plainRelayKiB: await plainRelayKiBPerConnection(url, cert, pid, options.sessions),
-    };
+    const plainRelayKiB = await plainRelayKiBPerConnection(
+      ws.url,
+      ws.cert,
+      ws.pid,
+      options.sessions,
+    );
+    return { memory, plainRelayKiB };
   } finally {
-    await ws.stop(2_000);
+    await ws.process.stop(2_000);
   }
 }
 
