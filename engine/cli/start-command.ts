@@ -1,6 +1,7 @@
 import { Engine } from '../engine.js';
 import type { FirstStart } from '../kernel/first-start.js';
 import { loggerFrom, say, settingsFrom, type CommandArgs } from './cli-support.js';
+import { applyHeapTuning } from './heap-tuning.js';
 
 function printFirstStart(made: FirstStart): void {
   say();
@@ -15,10 +16,10 @@ function printFirstStart(made: FirstStart): void {
 /** `tether start`: runs a node until SIGINT or SIGTERM, then stops it in order. */
 export async function runStart(args: CommandArgs): Promise<void> {
   const settings = settingsFrom(args);
-  const engine = new Engine(settings, {
-    logger: loggerFrom(settings),
-    onFirstStart: printFirstStart,
-  });
+  const logger = loggerFrom(settings);
+  // The process is the CLI's own, so it, not the embeddable Engine, decides V8's flags.
+  applyHeapTuning(settings, logger);
+  const engine = new Engine(settings, { logger, onFirstStart: printFirstStart });
   try {
     await engine.start();
   } catch (error) {

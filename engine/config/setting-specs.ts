@@ -174,6 +174,12 @@ export const SETTING_SPECS = {
     schema: integer(1024, 64 * 1024 * 1024),
     default: 1024 * 1024 + 256,
   },
+  heapTuning: {
+    describe:
+      'How `tether start` tunes V8: relay (rare full collections, heap kept when idle) or off',
+    schema: z.enum(['relay', 'off'], { error: 'expected relay or off' }),
+    default: 'relay',
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 /** The name of one setting. */

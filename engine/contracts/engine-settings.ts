@@ -36,6 +36,8 @@ export interface EngineSettings {
   readonly gatewayPingSeconds: number;
   /** Largest gateway message in bytes (ws closes bigger ones with 1009). */
   readonly gatewayMaxFrameBytes: number;
+  /** How `tether start` tunes V8's garbage collector for its process (`relay` or `off`). */
+  readonly heapTuning: 'relay' | 'off';
   /** Per-module settings (`mailer-smtp`, ...), only from the config file's `moduleSettings`. */
   readonly moduleSettings: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Per-plugin settings, only from the config file's `pluginSettings` object. */

@@ -85,6 +85,9 @@ describe('tether CLI', () => {
     expect(await first.exited()).to.equal(0);
     expect(first.output().stderr).not.to.contain(secret);
     expect(first.output().stderr).to.contain('"msg":"engine stopped"');
+    expect(first.output().stderr).to.contain('"msg":"V8 heap tuned for relaying"');
+    // V8 prints this, and goes on, for a flag it does not know.
+    expect(first.output().stderr).not.to.contain('unrecognized flag');
 
     const second = await startCli(['--port', '0'], { cwd });
     second.child.kill('SIGINT');
