@@ -26,7 +26,7 @@ export const RELAY_HEAP_FLAGS = [
 export function applyHeapTuning(
   settings: Pick<EngineSettings, 'heapTuning'>,
   logger: Logger,
-  setFlags: (flags: string) => void = setFlagsFromString,
+  setFlags: (flag: string) => void = setFlagsFromString,
 ): void {
   const log = logger.child({ name: 'engine:heap' });
   if (settings.heapTuning === 'off') {

@@ -1,14 +1,13 @@
 import net, { type AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import mailerModule from '../../../adapters/mailer-smtp/index.js';
 import { loadSettings } from '../../../engine/config/load-settings.js';
 import type { Disposable } from '../../../engine/contracts/disposable.js';
 import type { ModuleContext } from '../../../engine/contracts/engine-module-contract.js';
-import type { Logger } from '../../../engine/contracts/logger-contract.js';
 import { Mailer } from '../../../engine/contracts/mailer-contract.js';
 import { type ErrorCode, isTetherError, type TetherError } from '../../../engine/errors.js';
 import { createLogger } from '../../../engine/logging/create-logger.js';
+import { collectingLogger } from '../../support/collecting-logger.js';
 import { type SmtpSink, startSmtpSink } from '../../support/smtp-sink.js';
 
 const silent = createLogger({ level: 'silent', format: 'json' });
@@ -22,18 +21,6 @@ const MESSAGE = {
   text: 'Your code is 482913. It expires in ten minutes.',
   html: '<p>Your code is <b>482913</b>. It expires in ten minutes.</p>',
 };
-
-/** A logger at info level whose JSON lines are kept raw, to search them for secrets. */
-function collectingLogger(): { lines: string[]; logger: Logger } {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ level: 'info', format: 'json', destination }) };
-}
 
 interface LoadedMailer {
   readonly mailer: Mailer;
@@ -250,7 +237,7 @@ describe('SmtpMailer (mailer-smtp module)', () => {
     it('logs one line per mail with domain and Message-ID, never body or password', async () => {
       const credentials = { user: 'relay-user', password: 'pw-Kx81!zQ' };
       sink = await startSmtpSink({ credentials });
-      const { lines, logger } = collectingLogger();
+      const { lines, logger } = collectingLogger('info');
       const settings = { ...PLAIN_SINK, port: sink.port, from: 'noreply@tether.test' };
       loaded = await loadMailer({ ...settings, ...credentials }, logger);
       await loaded.mailer.send(MESSAGE);
@@ -267,7 +254,7 @@ describe('SmtpMailer (mailer-smtp module)', () => {
     it('logs a refused mail without its body, subject or the recipient address', async () => {
       const credentials = { user: 'u', password: 'pw-Zz90#' };
       sink = await startSmtpSink({ rejectRecipients: true, credentials });
-      const { lines, logger } = collectingLogger();
+      const { lines, logger } = collectingLogger('info');
       const settings = { ...PLAIN_SINK, port: sink.port, from: 'noreply@tether.test' };
       loaded = await loadMailer({ ...settings, ...credentials }, logger);
       const mailer = loaded.mailer;

@@ -1,15 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import smsModule from '../../../adapters/sms-webhook/index.js';
 import { loadSettings } from '../../../engine/config/load-settings.js';
 import type { ModuleContext } from '../../../engine/contracts/engine-module-contract.js';
-import type { Logger } from '../../../engine/contracts/logger-contract.js';
 import { SmsSender } from '../../../engine/contracts/sms-sender-contract.js';
 import { type ErrorCode, isTetherError, type TetherError } from '../../../engine/errors.js';
 import { createLogger } from '../../../engine/logging/create-logger.js';
+import { collectingLogger } from '../../support/collecting-logger.js';
 
 const silent = createLogger({ level: 'silent', format: 'json' });
 
@@ -57,18 +56,6 @@ async function startGateway(): Promise<Gateway> {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   return Object.assign(gateway, { url: `http://127.0.0.1:${port}/sms/send?v=1`, close });
-}
-
-/** A logger at debug level whose JSON lines are kept raw, to search them for secrets. */
-function collectingLogger(): { lines: string[]; logger: Logger } {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ level: 'debug', format: 'json', destination }) };
 }
 
 /** Loads the real module with `values` as its settings, as the module loader would. */
@@ -237,7 +224,7 @@ describe('WebhookSmsSender (sms-webhook module)', () => {
   });
 
   it('logs sent and refused messages without the text, number, token or secret', async () => {
-    const { lines, logger } = collectingLogger();
+    const { lines, logger } = collectingLogger('debug');
     const values = { ...insecure(), token: TOKEN, signingSecret: SIGNING_SECRET };
     const sender = await loadSender(values, logger);
     await sender.send(NUMBER, TEXT);

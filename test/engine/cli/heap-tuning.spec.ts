@@ -1,44 +1,34 @@
 import { execFileSync } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { applyHeapTuning, RELAY_HEAP_FLAGS } from '../../../engine/cli/heap-tuning.js';
 import { loadSettings } from '../../../engine/config/load-settings.js';
-import { createLogger } from '../../../engine/logging/create-logger.js';
+import { collectingLogger } from '../../support/collecting-logger.js';
 
-/** A JSON logger whose lines land in `lines`. */
-function recordingLogger(lines: Array<Record<string, unknown>>) {
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
-      done();
-    },
-  });
-  return createLogger({ level: 'info', format: 'json', destination });
-}
+const parsed = (lines: string[]) => lines.map((line) => JSON.parse(line) as object);
 
 describe('heap tuning of tether start', () => {
   it('sets both relay flags by default and logs them once', () => {
     const set: string[] = [];
-    const lines: Array<Record<string, unknown>> = [];
+    const { lines, logger } = collectingLogger('info');
     const settings = loadSettings({ env: {} });
     expect(settings.heapTuning).to.equal('relay');
 
-    applyHeapTuning(settings, recordingLogger(lines), (flag) => set.push(flag));
+    applyHeapTuning(settings, logger, (flag) => set.push(flag));
 
     expect(set).to.deep.equal([...RELAY_HEAP_FLAGS]);
     expect(lines).to.have.length(1);
-    expect(lines[0]).to.include({ name: 'engine:heap', msg: 'V8 heap tuned for relaying' });
+    expect(parsed(lines)[0]).to.include({ name: 'engine:heap', msg: 'V8 heap tuned for relaying' });
   });
 
   it('sets nothing when heapTuning is off', () => {
     const set: string[] = [];
-    const lines: Array<Record<string, unknown>> = [];
+    const { lines, logger } = collectingLogger('info');
     const settings = loadSettings({ env: { TETHER_HEAP_TUNING: 'off' } });
 
-    applyHeapTuning(settings, recordingLogger(lines), (flag) => set.push(flag));
+    applyHeapTuning(settings, logger, (flag) => set.push(flag));
 
     expect(set).to.deep.equal([]);
-    expect(lines[0]).to.include({ heapTuning: 'off', msg: 'V8 heap defaults kept' });
+    expect(parsed(lines)[0]).to.include({ heapTuning: 'off', msg: 'V8 heap defaults kept' });
   });
 
   it('refuses any other value with a one-line reason', () => {

@@ -1,7 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { startTestEngine, type TestEngine } from '../../../sdk/testing/test-engine.js';
 import { samplePlugin } from '../../support/fixture-paths.js';
@@ -15,6 +14,7 @@ import {
   setPolicy,
   tenantScope,
 } from '../../support/identity-helpers.js';
+import { logLineSink } from '../../support/collecting-logger.js';
 import { TestClock } from '../../support/test-clock.js';
 
 /** A route of the sample plugin that needs a complete sign-in. */
@@ -80,16 +80,6 @@ function codeIn(message: Received | undefined): string {
   return code as string;
 }
 
-/** Keeps the engine's JSON log lines, to search them for codes and numbers. */
-function logCollector(lines: string[]): Writable {
-  return new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
-}
-
 function post(engine: TestEngine, pathname: string, headers: Headers, body?: unknown) {
   return engine.request(pathname, { method: 'POST', headers, body });
 }
@@ -125,7 +115,7 @@ describe('second factor: a code by text message', () => {
           signingSecret: SIGNING_SECRET,
         },
       },
-      logTo: logCollector(logLines),
+      logTo: logLineSink(logLines),
       configure: clock.install,
     });
     await setPolicy(engine, { secondFactor: { required: 'everyone', methods: ['sms'] } });
