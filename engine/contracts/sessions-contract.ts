@@ -17,6 +17,11 @@ export interface SupportSessionSummary {
   readonly ownerMemberId?: string;
   /** Every technician who has taken part: owners past and present and collaborators. */
   readonly technicianIds: readonly string[];
+  /**
+   * The technicians of `technicianIds` who hold a place now (the owner and collaborators):
+   * not those transferred away or who left. At the end, those who held one when it closed.
+   */
+  readonly seatedTechnicianIds: readonly string[];
   /** The group whose queue the session sits in or came from, if any. */
   readonly groupId?: string;
   readonly endUserName?: string;

@@ -58,8 +58,12 @@ export class SessionDirectory implements Sessions, Consent {
     session: SupportSessionRecord,
   ): Promise<SupportSessionSummary> {
     const participants = await this.storage.forTenant(tenantId).sessions.participants(session.ref);
-    const technicianIds = participants
-      .filter((p) => p.role === 'technician' && p.memberId !== undefined)
+    const technicians = participants.filter(
+      (p) => p.role === 'technician' && p.memberId !== undefined,
+    );
+    const technicianIds = technicians.map((p) => p.memberId as string);
+    const seatedTechnicianIds = technicians
+      .filter((p) => p.leftAt === undefined)
       .map((p) => p.memberId as string);
     const policy = await policyOf(this.storage, tenantId);
     return {
@@ -69,6 +73,7 @@ export class SessionDirectory implements Sessions, Consent {
       ...(session.closeReason ? { closeReason: session.closeReason } : {}),
       ...(session.ownerMemberId ? { ownerMemberId: session.ownerMemberId } : {}),
       technicianIds,
+      seatedTechnicianIds,
       ...(session.groupId ? { groupId: session.groupId } : {}),
       ...(session.endUserName ? { endUserName: session.endUserName } : {}),
       policy: { chatText: policy.sessions.chatText },

@@ -44,6 +44,8 @@ const ERRORS = {
 const isAdmin = (principal: Principal) => ADMIN_ROLES.includes(principal.role);
 const tookPart = (session: SupportSessionSummary, principal: Principal) =>
   session.technicianIds.includes(principal.memberId);
+const seated = (session: SupportSessionSummary, principal: Principal) =>
+  session.seatedTechnicianIds.includes(principal.memberId);
 
 async function sessionOf(sessions: Sessions, principal: Principal, ref: string) {
   const session = await sessions.find(principal.tenantId, ref);
@@ -133,7 +135,9 @@ function sessionTranscript(deps: ChatRouteDeps): Disposable {
       const caller = principal!;
       const session = await sessionOf(deps.sessions, caller, params.ref);
       if (!isAdmin(caller) && !tookPart(session, caller)) throw forbidden();
-      const filter = { session: session.ref };
+      // A technician transferred away reads what was said while they held their place.
+      const everything = isAdmin(caller) || seated(session, caller);
+      const filter = { session: session.ref, ...(everything ? {} : { seenBy: caller.memberId }) };
       return { body: await deps.transcripts.search(caller.tenantId, filter, pageOf(query)) };
     },
   });

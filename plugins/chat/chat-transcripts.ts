@@ -32,6 +32,11 @@ interface StoredMessage {
   readonly storedBy: string;
   readonly storedAt: string;
   readonly technicianIds: readonly string[];
+  /**
+   * The technicians seated when it was stored, and its poster: the ones who saw it. A
+   * technician who loses their place later still reads these, and only these.
+   */
+  readonly seenBy?: readonly string[];
   /** The group the session belonged to when the message was stored, if any. */
   readonly group?: string;
 }
@@ -45,11 +50,13 @@ export interface StoreOutcome {
 
 /**
  * Filters of a transcript search; `technician` is a member who took part in the session,
- * `group` the group the session belonged to when the message was stored.
+ * `group` the group the session belonged to when the message was stored, `seenBy` a member
+ * who was seated in the session when the message was stored (or posted it).
  */
 export interface TranscriptFilter {
   readonly session?: string;
   readonly technician?: string;
+  readonly seenBy?: string;
   readonly group?: string;
   readonly from?: Date;
   readonly to?: Date;
@@ -138,13 +145,15 @@ export class ChatTranscripts {
       storedBy: meta.storedBy,
       storedAt: meta.storedAt,
       technicianIds: [...session.technicianIds],
+      seenBy: [...new Set([meta.storedBy, ...session.seatedTechnicianIds])],
       ...(session.groupId ? { group: session.groupId } : {}),
     };
     return stored as unknown as JsonValue;
   }
 
   private async open(tenantId: TenantId, record: PluginRecord): Promise<TranscriptMessage> {
-    const { text, technicianIds: _technicians, ...rest } = record.value as unknown as StoredMessage;
+    const stored = record.value as unknown as StoredMessage;
+    const { text, technicianIds: _technicians, seenBy: _seenBy, ...rest } = stored;
     if (text === undefined) return { ...rest, textOmitted: true };
     try {
       return { ...rest, text: await this.cipher.open(tenantId, purposeOf(rest.session), text) };
@@ -187,6 +196,9 @@ function narrowestTag(filter: TranscriptFilter): { tag?: string } {
 function matches(record: PluginRecord, filter: TranscriptFilter): boolean {
   const stored = record.value as unknown as StoredMessage;
   if (filter.group !== undefined && stored.group !== filter.group) return false;
+  // Records stored before `seenBy` existed name every technician who had taken part.
+  const seenBy = stored.seenBy ?? stored.technicianIds;
+  if (filter.seenBy !== undefined && !seenBy?.includes(filter.seenBy)) return false;
   if (filter.technician === undefined) return true;
   return stored.technicianIds?.includes(filter.technician) ?? false;
 }

@@ -273,6 +273,7 @@ describe('the sessions service as the gateway port', function () {
       const found = await sessions.find(tenantId, made.id);
       expect(found).to.include({ state: 'closed', closeReason: 'ended-by-end-user' });
       expect(found?.technicianIds).to.deep.equal([world.alice.id]);
+      expect(found?.seatedTechnicianIds).to.deep.equal([world.alice.id]);
       expect(found?.policy).to.deep.equal({ chatText: 'store' });
     } finally {
       await listening.dispose();

@@ -126,6 +126,7 @@ describe('built-in plugin chat', function () {
     master = await engine.signInFirstAdmin(ADMIN_PASSWORD);
     const groupId = await addGroup(engine, 'Helpdesk');
     await allow(groupId, 'collaboration');
+    await allow(groupId, 'transfer-sessions');
     alice = await signedInMember(engine, 'alice@chat.test', 'technician', { groupId });
     bob = await signedInMember(engine, 'bob@chat.test', 'technician', { groupId });
     // Carol sits in the same group: she sees its sessions, but takes part in none of them.
@@ -332,6 +333,29 @@ describe('built-in plugin chat', function () {
       403,
       'TETHER_E_FORBIDDEN',
     );
+  });
+
+  it('lets a technician transferred away read only what was said before they left', async () => {
+    const moved = await openSession(engine, alice.headers);
+    const early = await post(moved, alice.headers, [message('t1', 1, 'alice was here')]);
+    expect(early.status, early.text).to.equal(200);
+    const transfer = await engine.request(`/api/v1/sessions/${moved}/transfer`, {
+      method: 'POST',
+      headers: alice.headers,
+      body: { memberId: bob.id },
+    });
+    expect(transfer.status, transfer.text).to.equal(200);
+    const later = await post(moved, bob.headers, [message('t2', 2, 'after alice left')]);
+    expect(later.status, later.text).to.equal(200);
+    // Alice's console may still flush what it saw before the transfer.
+    const flushed = await post(moved, alice.headers, [message('t0', 0, 'alice flushed')]);
+    expect(flushed.status, flushed.text).to.equal(200);
+
+    const ids = async (headers: Record<string, string>) =>
+      items(await transcript(moved, headers)).map((m) => m.id);
+    expect(await ids(alice.headers)).to.deep.equal(['t0', 't1']);
+    expect(await ids(bob.headers)).to.deep.equal(['t0', 't1', 't2']);
+    expect(await ids(master)).to.deep.equal(['t0', 't1', 't2']);
   });
 
   it('answers 404 for an unknown session and 401 to nobody signed in', async () => {

@@ -50,6 +50,7 @@ describe('ChatTranscripts', () => {
       ref,
       state: 'active',
       technicianIds: ['t-1'],
+      seatedTechnicianIds: ['t-1'],
       policy: { chatText: 'store' },
       createdAt: new Date(),
       ...extra,
@@ -93,6 +94,22 @@ describe('ChatTranscripts', () => {
     expect(await transcripts.store(big, 't-39', [message('m1')])).to.include({ stored: 1 });
     const byPoster = await transcripts.search(tenantId, { technician: 't-39' }, {});
     expect(byPoster.items.map((item) => item.session)).to.deep.equal(['BIG']);
+  });
+
+  it('shows a seenBy search only what was stored while that member was seated', async () => {
+    const both = { technicianIds: ['t-1', 't-2'], seatedTechnicianIds: ['t-1', 't-2'] };
+    await transcripts.store(session('MOVE', both), 't-2', [message('before')]);
+    const moved = { technicianIds: ['t-1', 't-2'], seatedTechnicianIds: ['t-2'] };
+    await transcripts.store(session('MOVE', moved), 't-2', [message('after')]);
+    // A post by the member who left names them: they saw what they posted.
+    await transcripts.store(session('MOVE', moved), 't-1', [message('flushed')]);
+    const ids = async (seenBy: string) =>
+      (await transcripts.search(tenantId, { session: 'MOVE', seenBy }, {})).items.map((m) => m.id);
+    expect(await ids('t-1')).to.deep.equal(['before', 'flushed']);
+    expect(await ids('t-2')).to.deep.equal(['after', 'before', 'flushed']);
+    expect(await ids('t-3')).to.deep.equal([]);
+    const page = await transcripts.search(tenantId, { session: 'MOVE' }, {});
+    expect(page.items[0]).not.to.have.property('seenBy');
   });
 
   it('marks only a failed decryption unreadable; any other failure fails the search', async () => {
