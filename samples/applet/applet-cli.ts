@@ -7,6 +7,7 @@ import { verifyAppletTicket } from '../../sdk/session/applet-ticket.js';
 import { parseAppletOptions, UsageError, type AppletOptions } from './applet-options.js';
 import { AppletSession } from './applet-session.js';
 import { AppletTerminal } from './applet-terminal.js';
+import { FileChatOutbox } from './file-chat-outbox.js';
 import { joinWithCode, JoinError, type JoinedSession } from './join-session.js';
 
 const EXIT_ENDED = 0;
@@ -21,11 +22,17 @@ async function main(): Promise<number> {
   const joined = await join(options);
   const terminal = new AppletTerminal(process.stdin, process.stdout);
   if (desktop) terminal.print(`offering display ${options.desktop} for remote control`);
-  const closed = await new AppletSession(joined, terminal, options.ca, desktop).run();
+  // Only a ticket lets the applet start again in the same session: its outbox sits beside it.
+  const outbox =
+    options.ticket === undefined ? undefined : new FileChatOutbox(`${options.ticket}.outbox.json`);
+  const session = new AppletSession(joined, terminal, options.ca, desktop, outbox);
+  const closed = await session.run();
   await desktop?.close();
+  const ended = NORMAL_ENDS.has(closed.code);
+  if (ended) await outbox?.clear();
   terminal.print(`session over: ${closed.reason || closed.code}`);
   terminal.close();
-  return NORMAL_ENDS.has(closed.code) ? EXIT_ENDED : EXIT_FAILED;
+  return ended ? EXIT_ENDED : EXIT_FAILED;
 }
 
 /** The X display, or a one-line failure (exit 1) naming it and why. */

@@ -10,9 +10,11 @@ import {
   REMOTE_CONTROL_CHANNEL,
 } from '../../plugins/remote-control/remote-control-protocol.js';
 import { nodeAsyncCryptoBackend } from '../../sdk/crypto/node-crypto-backend.js';
-import { ChatChannel } from '../../sdk/session/chat-channel.js';
+import { ChatChannel, type SentChat } from '../../sdk/session/chat-channel.js';
+import type { ChatOutbox } from '../../sdk/session/chat-outbox.js';
 import { EndUserConsent, type ConsentQuestion } from '../../sdk/session/end-user-consent.js';
 import { nodeWebSocketFactory } from '../../sdk/session/node-web-socket.js';
+import { silentSessionLogger } from '../../sdk/session/session-logger.js';
 import {
   SessionClient,
   type SessionClosed,
@@ -51,6 +53,7 @@ export class AppletSession {
     private readonly terminal: AppletTerminal,
     ca: string | undefined,
     desktop?: Desktop,
+    outbox?: ChatOutbox,
   ) {
     this.client = new SessionClient({
       url: joined.gatewayUrl,
@@ -73,7 +76,11 @@ export class AppletSession {
             ' Allow them all?',
         ),
     });
-    this.chat = new ChatChannel(this.client);
+    // The chat's warnings (an outbox it cannot read or write) are the end user's to see.
+    const warn = (fields: { err?: unknown }, line: string) =>
+      terminal.print(fields.err === undefined ? line : `${line}: ${String(fields.err)}`);
+    const logger = { ...silentSessionLogger, warn };
+    this.chat = new ChatChannel(this.client, { logger, ...(outbox ? { outbox } : {}) });
     this.remoteControl =
       desktop &&
       new RemoteControlHost({
@@ -122,6 +129,10 @@ export class AppletSession {
       terminal.print(`[technician] ${printable(message.text)}`);
     });
     this.chat.on('typing', ({ typing }) => typing && terminal.print('technician is typing'));
+    this.chat.on('resent', (sent) => {
+      terminal.print(`sending again: ${printable(sent.text)}`);
+      this.reportDelivery(sent);
+    });
     client.onChannel(SYSTEM_INFORMATION, (body, from) => void this.systemInformation(body, from));
     if (!this.remoteControl) {
       client.onChannel(REMOTE_CONTROL_CHANNEL, (body, from) => this.noDesktop(body, from));
@@ -188,7 +199,10 @@ export class AppletSession {
   }
 
   private sendChat(text: string): void {
-    const { id, delivered } = this.chat.send(text);
+    this.reportDelivery(this.chat.send(text));
+  }
+
+  private reportDelivery({ id, delivered }: SentChat): void {
     delivered.then(
       () => this.terminal.print(`delivered ${id}`),
       (error: Error) => this.terminal.print(`not delivered: ${error.message}`),

@@ -1,5 +1,6 @@
 import type { Disposable } from '../../engine/contracts/disposable.js';
 import { isPlainObject } from '../crypto/canonical-json.js';
+import type { ChatOutbox, OutgoingChat } from './chat-outbox.js';
 import { parseJson } from './consent-messages.js';
 import { EventHub } from './event-hub.js';
 import { randomId } from './random-id.js';
@@ -26,6 +27,14 @@ export interface ChatChannelEvents {
   [name: string]: unknown;
   message: ChatMessage;
   typing: { readonly from: string; readonly typing: boolean };
+  /** A message an earlier run kept in the outbox, sent again as {@link ChatChannel.send} does. */
+  resent: SentChat & { readonly text: string };
+}
+
+/** A message on its way: `delivered` resolves once every peer acknowledged it. */
+export interface SentChat {
+  readonly id: string;
+  readonly delivered: Promise<void>;
 }
 
 /** Options of a {@link ChatChannel}. */
@@ -33,6 +42,11 @@ export interface ChatChannelOptions {
   /** Milliseconds without {@link ChatChannel.setTyping} after which typing turns off (5000). */
   readonly typingIdleMs?: number;
   readonly logger?: SessionLogger;
+  /**
+   * Keeps each sent message until every peer acknowledged it. What an earlier run kept is
+   * sent again, under its id and `sentAt`, when the first peer joins. None by default.
+   */
+  readonly outbox?: ChatOutbox;
 }
 
 const REMEMBERED_IDS = 10_000;
@@ -40,16 +54,20 @@ const REMEMBERED_IDS = 10_000;
 /**
  * Chat over the session client's `chat` channel: messages with an id (received ones are
  * de-duplicated by sender and id) and a typing indicator that turns itself off after a quiet
- * spell. Messages go to every peer known when sent.
+ * spell. Messages go to every peer known when sent. With an outbox, a message survives a
+ * restart of this program until acknowledged.
  */
 export class ChatChannel {
   private typing = false;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly seen = new Set<string>();
   private readonly events: EventHub<ChatChannelEvents>;
-  private readonly subscription: Disposable;
+  private readonly subscriptions: Disposable[];
   private readonly typingIdleMs: number;
   private readonly logger: SessionLogger;
+  private readonly outbox: ChatOutbox | undefined;
+  /** The last keep asked of the outbox: each send waits for the ones before it. */
+  private lastKept: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly client: SessionClient,
@@ -58,23 +76,20 @@ export class ChatChannel {
     this.typingIdleMs = options.typingIdleMs ?? 5000;
     this.logger = options.logger ?? silentSessionLogger;
     this.events = new EventHub(this.logger);
-    this.subscription = client.onChannel(CHAT_CHANNEL, (body, from) => this.onBody(body, from));
+    this.outbox = options.outbox;
+    this.subscriptions = [client.onChannel(CHAT_CHANNEL, (body, from) => this.onBody(body, from))];
+    if (this.outbox) this.resendKeptOnFirstPeer(this.outbox.load());
   }
 
   /**
    * Sends `text` to every peer; `delivered` resolves once each acknowledged it and rejects
    * (SessionClientError) when there is no peer, the text is too long, or a send fails.
    */
-  send(text: string): { readonly id: string; readonly delivered: Promise<void> } {
+  send(text: string): SentChat {
     const id = randomId();
     if (this.typing) this.setTyping(false);
-    const peers = this.client.peers().map((p) => p.participantId);
     if (text.length > MAX_CHAT_TEXT) return { id, delivered: rejected('too-big', 'too long') };
-    if (peers.length === 0) return { id, delivered: rejected('unknown-peer', 'no peer') };
-
-    const body = { type: 'message', id, text, sentAt: new Date().toISOString() };
-    const sends = peers.map((peer) => this.client.sendJson(peer, CHAT_CHANNEL, body));
-    return { id, delivered: Promise.all(sends).then(() => undefined) };
+    return { id, delivered: this.deliver({ id, text, sentAt: new Date().toISOString() }) };
   }
 
   /** Says whether I am typing; `true` turns itself off after the idle time. */
@@ -103,7 +118,62 @@ export class ChatChannel {
   /** Stops listening and the typing timer. */
   dispose(): void {
     if (this.typingTimer !== undefined) clearTimeout(this.typingTimer);
-    void this.subscription.dispose();
+    for (const subscription of this.subscriptions) void subscription.dispose();
+  }
+
+  /**
+   * Sends `message` to every peer known now. With an outbox, a new message is kept first and
+   * both kinds are dropped once delivered or refused for good (the session ended, say).
+   */
+  private deliver(message: OutgoingChat, resending = false): Promise<void> {
+    const peers = this.client.peers().map((p) => p.participantId);
+    if (peers.length === 0) return rejected('unknown-peer', 'no peer');
+    const body = { type: 'message', ...message };
+    const sendAll = () =>
+      Promise.all(peers.map((peer) => this.client.sendJson(peer, CHAT_CHANNEL, body)));
+    const outbox = this.outbox;
+    if (!outbox) return sendAll().then(() => undefined);
+    const sending = resending ? sendAll() : this.keep(outbox, message).then(sendAll);
+    const settled = sending.finally(() => this.drop(outbox, message.id));
+    return settled.then(() => undefined);
+  }
+
+  /** Keeps `message`, after the messages sent before it, so they go out in the order sent. */
+  private keep(outbox: ChatOutbox, message: OutgoingChat): Promise<void> {
+    const keeping = this.lastKept.then(() => outbox.keep(message));
+    // A failed keep still sends: the message is only not safe from a restart.
+    this.lastKept = keeping.catch((error: unknown) => {
+      this.logger.warn({ err: String(error) }, 'chat message not kept');
+    });
+    return this.lastKept;
+  }
+
+  private async drop(outbox: ChatOutbox, id: string): Promise<void> {
+    await outbox.drop(id).catch((error: unknown) => {
+      this.logger.warn({ err: String(error) }, 'chat message not dropped');
+    });
+  }
+
+  /** Sends what an earlier run kept once a peer is there, and says so in `resent`. */
+  private resendKeptOnFirstPeer(loading: Promise<readonly OutgoingChat[]>): void {
+    const resendAll = () =>
+      void loading.then(
+        (kept) => kept.forEach((message) => this.resend(message)),
+        (error: unknown) => this.logger.warn({ err: String(error) }, 'chat outbox unreadable'),
+      );
+    if (this.client.peers().length > 0) return resendAll();
+    const listening = this.client.on('peer-joined', () => {
+      void listening.dispose();
+      resendAll();
+    });
+    this.subscriptions.push(listening);
+  }
+
+  private resend(message: OutgoingChat): void {
+    const delivered = this.deliver(message, true);
+    // Listeners may ignore `delivered`: no unhandled rejection then.
+    delivered.catch(() => undefined);
+    this.events.emit('resent', { id: message.id, text: message.text, delivered });
   }
 
   private onBody(body: Uint8Array, from: string): void {

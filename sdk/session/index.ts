@@ -65,7 +65,10 @@ export {
   type ChatChannelEvents,
   type ChatChannelOptions,
   type ChatMessage,
+  type SentChat,
 } from './chat-channel.js';
+/** Where sent chat waits for acknowledgement, so a restart loses none of it. */
+export type { ChatOutbox, OutgoingChat } from './chat-outbox.js';
 
 /** The technician side's record of the chat, posted to the engine's chat plugin. */
 export {

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { DIST_ROOT } from '../../../engine/version.js';
 import { cleanEnv } from '../../support/cli-process.js';
 import { startEngineProcess, type EngineProcess } from '../../support/engine-process.js';
+import { waitFor } from '../../support/identity-helpers.js';
 import { LineWatcher } from '../../support/line-watcher.js';
 import {
   makeGroup,
@@ -272,7 +274,7 @@ describe('a session across three processes (engine, technician client, applet)',
     applet = startApplet(engine, ['--ticket', file]);
     await applet.out.waitFor((line) => line.startsWith('connected'));
     driver ??= startDriver();
-    driver.send({
+    const carol = {
       cmd: 'connect',
       name: 'carol',
       url: session.gatewayUrl,
@@ -282,7 +284,8 @@ describe('a session across three processes (engine, technician client, applet)',
       ca: engine.ca,
       server: engine.url,
       ref: session.id,
-    });
+    };
+    driver.send(carol);
     await driver.event('peer', { name: 'carol', role: 'end-user' });
     driver.send({ cmd: 'chat', name: 'carol', text: 'Started from the download.' });
     await applet.out.waitFor((line) => line === '[technician] Started from the download.');
@@ -305,7 +308,30 @@ describe('a session across three processes (engine, technician client, applet)',
       applet.out.lines.filter((line) => line === '[technician] Said while you rebooted.'),
     ).to.have.length(1);
 
+    // What the end user types while the technician is away waits in the outbox beside the
+    // session file, so a reboot before it arrived does not lose it either.
+    driver.send({ cmd: 'close', name: 'carol' });
+    await applet.out.waitFor((line) => line.endsWith('lost connection'));
+    const away = 'Typed while you were away.';
+    applet.type(away);
+    const outbox = `${file}.outbox.json`;
+    const kept = () => existsSync(outbox) && readFileSync(outbox, 'utf8').includes(away);
+    expect(await waitFor(kept, 10_000), 'kept in the outbox').to.equal(true);
+    applet.child.kill('SIGKILL');
+    await applet.exited;
+    applet = startApplet(engine, ['--ticket', file]);
+    await applet.out.waitFor((line) => line.startsWith('connected'));
+    const rejoined = driver.out.lines.length;
+    driver.send({ ...carol, cmd: 'connect' });
+    await driver.event('chat', { name: 'carol', text: away }, rejoined);
+    await applet.out.waitFor((line) => line === `sending again: ${away}`);
+    await applet.out.waitFor((line) => line.startsWith('delivered '));
+    expect(await waitFor(() => readFileSync(outbox, 'utf8') === '[]', 10_000)).to.equal(true);
+
     driver.send({ cmd: 'end', name: 'carol' });
     expect(await applet.exited).to.equal(0);
+    expect(existsSync(outbox), 'outbox removed at the end').to.equal(false);
+    const chats = driver.out.lines.slice(rejoined).filter((line) => line.includes(away));
+    expect(chats, 'delivered once').to.have.length(1);
   });
 });

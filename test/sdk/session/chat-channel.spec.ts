@@ -1,7 +1,30 @@
 import { expect } from 'chai';
-import { ChatChannel, type ChatMessage } from '../../../sdk/session/index.js';
+import {
+  ChatChannel,
+  type ChatMessage,
+  type ChatOutbox,
+  type OutgoingChat,
+} from '../../../sdk/session/index.js';
 import type { RelayGateway } from '../../support/relay-gateway.js';
 import { closeAll, startPair, waitFor } from '../../support/session-pair.js';
+
+/** An outbox in memory that notes each call, standing in for a file a restart keeps. */
+class NotingOutbox implements ChatOutbox {
+  readonly calls: string[] = [];
+  constructor(public kept: OutgoingChat[] = []) {}
+  async load() {
+    this.calls.push('load');
+    return this.kept;
+  }
+  async keep(message: OutgoingChat) {
+    this.calls.push(`keep ${message.text}`);
+    this.kept = [...this.kept, message];
+  }
+  async drop(id: string) {
+    this.calls.push(`drop ${id}`);
+    this.kept = this.kept.filter((message) => message.id !== id);
+  }
+}
 
 describe('chat channel', () => {
   let relay: RelayGateway | undefined;
@@ -76,5 +99,58 @@ describe('chat channel', () => {
     const chat = new ChatChannel(pair.technician);
     const reason = await chat.send('anyone?').delivered.catch((e) => e.reason);
     expect(reason).to.equal('unknown-peer');
+  });
+
+  it('keeps a message in the outbox until acknowledged, in the order sent', async () => {
+    const pair = await startPair();
+    relay = pair.relay;
+    const outbox = new NotingOutbox();
+    const userChat = new ChatChannel(pair.endUser, { outbox });
+    const atTech: string[] = [];
+    new ChatChannel(pair.technician).on('message', (m) => atTech.push(m.text));
+    const first = userChat.send('first');
+    const second = userChat.send('second');
+    await Promise.all([first.delivered, second.delivered]);
+    await waitFor(() => outbox.kept.length === 0, 'both dropped');
+    expect(outbox.calls.slice(0, 3)).to.deep.equal(['load', 'keep first', 'keep second']);
+    expect(outbox.calls.slice(3).sort()).to.deep.equal([`drop ${first.id}`, `drop ${second.id}`]);
+    expect(atTech).to.deep.equal(['first', 'second']);
+  });
+
+  it('sends what an earlier run kept again, once, under its id and time', async () => {
+    const pair = await startPair();
+    relay = pair.relay;
+    const atTech: ChatMessage[] = [];
+    new ChatChannel(pair.technician).on('message', (m) => atTech.push(m));
+    // `arrived` reached the technician before the crash; only its acknowledgement was lost.
+    const arrived = { id: 'kept-1', text: 'arrived', sentAt: '2026-05-04T09:00:00.000Z' };
+    await pair.endUser.sendJson('tech-1', 'chat', { type: 'message', ...arrived });
+    const lost = { id: 'kept-2', text: 'lost', sentAt: '2026-05-04T09:00:01.000Z' };
+    const outbox = new NotingOutbox([arrived, lost]);
+    const userChat = new ChatChannel(pair.endUser, { outbox });
+    const resent: string[] = [];
+    userChat.on('resent', (sent) => {
+      resent.push(sent.text);
+      void sent.delivered.then(() => resent.push(`delivered ${sent.id}`));
+    });
+    await waitFor(() => outbox.kept.length === 0, 'the kept messages were delivered');
+    await waitFor(() => resent.length === 4, 'both resends reported');
+    expect(atTech.map((m) => [m.id, m.text, m.sentAt])).to.deep.equal([
+      ['kept-1', 'arrived', arrived.sentAt],
+      ['kept-2', 'lost', lost.sentAt],
+    ]);
+    expect(resent.slice(0, 2)).to.deep.equal(['arrived', 'lost']);
+  });
+
+  it('keeps what an earlier run kept while no peer is there to send it to', async () => {
+    const pair = await startPair();
+    relay = pair.relay;
+    relay.remove('user-1');
+    await waitFor(() => pair.technician.peers().length === 0, 'the end user is gone');
+    const kept = { id: 'later', text: 'for whoever comes', sentAt: new Date().toISOString() };
+    const outbox = new NotingOutbox([kept]);
+    new ChatChannel(pair.technician, { outbox });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(outbox.kept, 'nobody to send to: still kept').to.deep.equal([kept]);
   });
 });
