@@ -265,6 +265,7 @@ export class GatewayConnection implements RoomMember, QueueSink {
       engineKey,
       state,
       peers,
+      ...(admission.seated ? { seated: admission.seated } : {}),
     });
     this.context.logger.info(
       { session: sessionRef, role, participant: participantId },

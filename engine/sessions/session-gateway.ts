@@ -177,6 +177,18 @@ export class SessionGateway implements SessionGatewayPort {
     const repo = this.deps.storage.forTenant(where.tenantId).sessions;
     const session = await repo.findByRef(where.ref);
     if (!session || session.state === 'closed') throw refused();
+    const admission = await this.admitTo(where.tenantId, session, request);
+    const participants = await repo.participants(session.ref);
+    const seated = participants.filter((p) => p.leftAt === undefined).map((p) => p.id);
+    return { ...admission, seated };
+  }
+
+  private async admitTo(
+    tenantId: TenantId,
+    session: SupportSessionRecord,
+    request: AdmissionRequest,
+  ): Promise<Admission> {
+    const repo = this.deps.storage.forTenant(tenantId).sessions;
     const { credentials } = request;
     if (credentials.kind === 'end-user') {
       if (!END_USER_ID_PATTERN.test(credentials.participantId)) throw refused();
@@ -188,9 +200,9 @@ export class SessionGateway implements SessionGatewayPort {
         endUserSecretMatches(credentials.secret, seat.secretHash);
       if (!valid) throw refused();
       const name = session.endUserName;
-      return this.admission(where.tenantId, session, seat.id, 'end-user', { name });
+      return this.admission(tenantId, session, seat.id, 'end-user', { name });
     }
-    return this.admitTechnician(where.tenantId, session, credentials.token, request.clientIp);
+    return this.admitTechnician(tenantId, session, credentials.token, request.clientIp);
   }
 
   private async admitTechnician(

@@ -46,6 +46,11 @@ export interface Admission {
   /** Technicians: the policy the end user's side enforces (`singlePrompt`, `chatText`). */
   readonly policy?: { readonly [key: string]: JsonValue };
   readonly state: SessionState;
+  /**
+   * Every participant holding a place when admitted, connected or not: a peer the client knew
+   * from before that is not among them (nor connected now) left for good meanwhile.
+   */
+  readonly seated?: readonly string[];
 }
 
 /** Consent outcomes the end user's side reports, for the audit trail. */

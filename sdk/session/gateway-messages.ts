@@ -9,6 +9,8 @@ export interface ReadyMessage {
   readonly certificate: unknown;
   readonly state: SessionState;
   readonly peers: readonly unknown[];
+  /** Every participant holding a place now, connected or not; absent from older engines. */
+  readonly seated?: readonly string[];
 }
 
 /** A gateway text message the client acts on; anything else is ignored. */
@@ -38,6 +40,7 @@ function checked(m: Record<string, unknown>): GatewayMessage | undefined {
     case 'ready':
       if (typeof m.participantId !== 'string' || typeof m.role !== 'string') return undefined;
       if (!isState(m.state) || !Array.isArray(m.peers)) return undefined;
+      if (m.seated !== undefined && !isStringList(m.seated)) return undefined;
       return m as unknown as ReadyMessage;
     case 'peer':
       return 'certificate' in m ? { t: 'peer', certificate: m.certificate } : undefined;
@@ -50,6 +53,10 @@ function checked(m: Record<string, unknown>): GatewayMessage | undefined {
     default:
       return undefined;
   }
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
 function isState(value: unknown): value is SessionState {

@@ -269,6 +269,7 @@ export class SessionClient {
     const peers = message.peers.map((c) => checkCertificate(c, this.peerExpectation()));
 
     for (const fields of peers) await this.peerLinks.upsert(fields);
+    this.peerLinks.retain(message.seated, peers);
     this.status = 'ready';
     this.backoff.reset();
     this.logger.info({ participantId: me.participantId, peers: peers.length }, 'ready');

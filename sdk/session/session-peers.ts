@@ -86,6 +86,21 @@ export class SessionPeers {
     this.host.events.emit('peer-left', { participantId, gone });
   }
 
+  /**
+   * After my (re)connect: a peer known from before that holds no place in the session now
+   * (`seated`, from `ready`) and is not among the `connected` ones left for good while I was
+   * away, and goes as if I had heard it leave. Without `seated` (an older engine) nothing
+   * changes.
+   */
+  retain(
+    seated: readonly string[] | undefined,
+    connected: readonly ParticipantCertificateFields[],
+  ): void {
+    if (seated === undefined) return;
+    const keep = new Set([...seated, ...connected.map((fields) => fields.participantId)]);
+    for (const id of [...this.links.keys()]) if (!keep.has(id)) this.left(id, true);
+  }
+
   /** My own connection dropped: every link waits to resume. */
   disconnected(): void {
     for (const link of this.links.values()) link.disconnected();
