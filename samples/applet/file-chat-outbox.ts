@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import type { ChatOutbox, OutgoingChat } from '../../sdk/session/chat-outbox.js';
+import {
+  parseOutgoingChats,
+  type ChatOutbox,
+  type OutgoingChat,
+} from '../../sdk/session/chat-outbox.js';
 
 /**
  * The applet's chat outbox: one JSON file (owner-only, as it holds what the end user typed)
@@ -62,7 +66,7 @@ export class FileChatOutbox implements ChatOutbox {
   private async current(): Promise<OutgoingChat[]> {
     if (this.messages) return this.messages;
     try {
-      this.messages = parseOutbox(await readOutbox(this.file));
+      this.messages = parseOutgoingChats(await readOutbox(this.file));
     } catch (error) {
       this.messages = [];
       this.unreadable = error as Error;
@@ -82,23 +86,4 @@ async function readOutbox(file: string): Promise<string> {
     if (error.code === 'ENOENT') return '[]';
     throw new Error(`the chat outbox cannot be read: ${error.code}`);
   });
-}
-
-function parseOutbox(text: string): OutgoingChat[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new Error('the chat outbox is not JSON');
-  }
-  if (!Array.isArray(value) || !value.every(isOutgoingChat)) {
-    throw new Error('the chat outbox holds something other than messages');
-  }
-  return value;
-}
-
-function isOutgoingChat(value: unknown): value is OutgoingChat {
-  if (typeof value !== 'object' || value === null) return false;
-  const { id, text, sentAt } = value as Record<string, unknown>;
-  return typeof id === 'string' && typeof text === 'string' && typeof sentAt === 'string';
 }

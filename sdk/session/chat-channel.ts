@@ -28,7 +28,7 @@ export interface ChatChannelEvents {
   message: ChatMessage;
   typing: { readonly from: string; readonly typing: boolean };
   /** A message an earlier run kept in the outbox, sent again as {@link ChatChannel.send} does. */
-  resent: SentChat & { readonly text: string };
+  resent: SentChat & { readonly text: string; readonly sentAt: string };
 }
 
 /** A message on its way: `delivered` resolves once every peer acknowledged it. */
@@ -173,7 +173,7 @@ export class ChatChannel {
     const delivered = this.deliver(message, true);
     // Listeners may ignore `delivered`: no unhandled rejection then.
     delivered.catch(() => undefined);
-    this.events.emit('resent', { id: message.id, text: message.text, delivered });
+    this.events.emit('resent', { ...message, delivered });
   }
 
   private onBody(body: Uint8Array, from: string): void {

@@ -21,3 +21,26 @@ export interface ChatOutbox {
   /** Forgets the message `id` (every peer acknowledged it, or it cannot be delivered). */
   drop(id: string): Promise<void>;
 }
+
+/**
+ * The kept messages in `text` (a JSON list of {@link OutgoingChat}), as outboxes store them;
+ * throws an Error that says what is wrong when it is not such a list.
+ */
+export function parseOutgoingChats(text: string): OutgoingChat[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error('the chat outbox is not JSON');
+  }
+  if (!Array.isArray(value) || !value.every(isOutgoingChat)) {
+    throw new Error('the chat outbox holds something other than messages');
+  }
+  return value;
+}
+
+function isOutgoingChat(value: unknown): value is OutgoingChat {
+  if (typeof value !== 'object' || value === null) return false;
+  const { id, text, sentAt } = value as Record<string, unknown>;
+  return typeof id === 'string' && typeof text === 'string' && typeof sentAt === 'string';
+}

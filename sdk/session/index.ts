@@ -68,7 +68,9 @@ export {
   type SentChat,
 } from './chat-channel.js';
 /** Where sent chat waits for acknowledgement, so a restart loses none of it. */
-export type { ChatOutbox, OutgoingChat } from './chat-outbox.js';
+export { parseOutgoingChats, type ChatOutbox, type OutgoingChat } from './chat-outbox.js';
+/** A chat outbox in a page's storage, so a reload loses no chat. */
+export { StoredChatOutbox, type TextStore } from './stored-chat-outbox.js';
 
 /** The technician side's record of the chat, posted to the engine's chat plugin. */
 export {

@@ -16,6 +16,7 @@
  */
 import type { EndUserConsent } from '../session/end-user-consent.js';
 import type { SessionClient } from '../session/session-client.js';
+import type { TextStore } from '../session/stored-chat-outbox.js';
 import type { TechnicianConsent } from '../session/technician-consent.js';
 
 /** What both sides' hosts give a panel. */
@@ -57,6 +58,12 @@ export interface EndUserPanelHost extends PanelHostBase {
   readonly side: 'end-user';
   /** Whether a technician may do something: their certificate's permission and a grant. */
   readonly consent: EndUserConsent;
+  /**
+   * What the panel keeps for this session across a reload of the page, in this tab only,
+   * under names of its own (other panels' names do not meet it). The page drops all of it
+   * when the session ends; the tab's storage goes when the tab closes.
+   */
+  readonly saved: TextStore;
 }
 
 /** A request of a panel to its plugin's API. */

@@ -258,4 +258,33 @@ describe('the join page, in Chromium, with a technician over the real gateway', 
     await page.getByLabel('Session code').waitFor(STEP);
     expect(problems).to.deep.equal([]);
   });
+
+  it('keeps what the end user typed while the technician was away across a reload', async () => {
+    const session = await createSession(world, alice);
+    const page = await joinInBrowser(session, 'Pat Doe');
+    const problems = pageProblems(page);
+    technician = new NodeTechnician(world, session, alice.token);
+    await technician.connectToEndUser();
+    await page.getByText('Alice Martin').first().waitFor(STEP);
+
+    // The technician's connection drops: the end user may still write, and the message waits.
+    technician.dispose();
+    await page.getByPlaceholder('Your technician gets this once back').waitFor(STEP);
+    const away = 'I restarted the printer meanwhile.';
+    await page.getByLabel('Message to your technician').fill(away);
+    await page.getByLabel('Message to your technician').press('Enter');
+    await page.getByTitle('Sent, not yet delivered').waitFor({ state: 'attached', ...STEP });
+    // The page reloads before the technician is back: the message survives in the tab.
+    await page.reload();
+    await page.getByText('Waiting for your technician…').waitFor(STEP);
+    technician = new NodeTechnician(world, session, alice.token);
+    await technician.connectToEndUser();
+    const arrived = () => technician!.received.filter((message) => message.text === away);
+    expect(await waitFor(() => arrived().length === 1, 10_000), 'sent again').to.equal(true);
+    await page.getByText(away).waitFor(STEP);
+    await page.getByTitle('Delivered').waitFor({ state: 'attached', ...STEP });
+    const kept = await page.evaluate('Object.keys(sessionStorage)');
+    expect(kept, 'nothing left to send, the credentials kept').to.deep.equal(['tether.join']);
+    expect(problems).to.deep.equal([]);
+  });
 });

@@ -1,7 +1,8 @@
 import { render } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { ChatChannel, MAX_CHAT_TEXT } from '../../../sdk/session/chat-channel.js';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { ChatChannel, MAX_CHAT_TEXT, type SentChat } from '../../../sdk/session/chat-channel.js';
 import type { SessionClient } from '../../../sdk/session/session-client.js';
+import { StoredChatOutbox } from '../../../sdk/session/stored-chat-outbox.js';
 import { definePanel } from '../../../sdk/ui/define-panel.js';
 import type { EndUserPanelHost } from '../../../sdk/ui/panel-contract.js';
 import { adoptChatStyles } from './end-user-chat-styles.js';
@@ -28,8 +29,16 @@ function timeOf(sentAt: string): string {
   return new Date(time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
-function technicianHere(client: SessionClient): boolean {
-  return client.peers().some((peer) => peer.role === 'technician' && peer.connected);
+/** `here`: a technician is connected; `known`: one is connected or expected back. */
+function technicianPresence(client: SessionClient): { known: boolean; here: boolean } {
+  const technicians = client.peers().filter((peer) => peer.role === 'technician');
+  const known = client.closed === undefined && technicians.length > 0;
+  return { known, here: known && technicians.some((peer) => peer.connected) };
+}
+
+function placeholderOf({ known, here }: { known: boolean; here: boolean }): string {
+  if (!known) return 'Waiting for your technician…';
+  return here ? 'Type a message' : 'Your technician gets this once back';
 }
 
 /** Counts messages that arrive while the panel is out of sight, and clears once it is seen. */
@@ -56,18 +65,32 @@ function ChatView({ host, chat }: { host: EndUserPanelHost; chat: ChatChannel })
   const [lines, setLines] = useState<readonly Line[]>([]);
   const [typing, setTyping] = useState<string | undefined>(undefined);
   const [draft, setDraft] = useState('');
-  const [open, setOpen] = useState(() => technicianHere(client));
+  const [presence, setPresence] = useState(() => technicianPresence(client));
+  const open = presence.known;
   const list = useRef<HTMLOListElement>(null);
   const countUnread = useUnread(host);
 
-  useEffect(() => {
-    const peersChanged = () => setOpen(client.closed === undefined && technicianHere(client));
+  const mark = (id: string, status: Line['status']) =>
+    setLines((old) => old.map((line) => (line.id === id ? { ...line, status } : line)));
+  const showMine = ({ id, delivered }: SentChat, text: string, sentAt: string) => {
+    setLines((old) => [...old, { id, text, from: 'me', sentAt, mine: true, status: 'sending' }]);
+    delivered.then(
+      () => mark(id, 'delivered'),
+      () => mark(id, 'failed'),
+    );
+  };
+
+  // A layout effect subscribes during the mount, before the page connects: the messages kept
+  // from before a reload are sent again as soon as a technician is there.
+  useLayoutEffect(() => {
+    const peersChanged = () => setPresence(technicianPresence(client));
     const subscriptions = [
       chat.on('message', ({ id, text, from, sentAt }) => {
         setTyping(undefined);
         setLines((old) => [...old, { id, text, from, sentAt, mine: false }]);
         countUnread();
       }),
+      chat.on('resent', (sent) => showMine(sent, sent.text, sent.sentAt)),
       chat.on('typing', ({ from, typing: on }) => setTyping(on ? nameOf(client, from) : undefined)),
       client.on('peer-joined', peersChanged),
       client.on('peer-left', peersChanged),
@@ -80,21 +103,12 @@ function ChatView({ host, chat }: { host: EndUserPanelHost; chat: ChatChannel })
     list.current?.lastElementChild?.scrollIntoView({ block: 'end' });
   }, [lines.length]);
 
-  const mark = (id: string, status: Line['status']) =>
-    setLines((old) => old.map((line) => (line.id === id ? { ...line, status } : line)));
-
   const send = (event: Event) => {
     event.preventDefault();
     const text = draft.trim();
     if (text === '' || !open) return;
-    const { id, delivered } = chat.send(text);
-    const sentAt = new Date().toISOString();
-    setLines((old) => [...old, { id, text, from: 'me', sentAt, mine: true, status: 'sending' }]);
+    showMine(chat.send(text), text, new Date().toISOString());
     setDraft('');
-    delivered.then(
-      () => mark(id, 'delivered'),
-      () => mark(id, 'failed'),
-    );
   };
 
   return (
@@ -122,7 +136,7 @@ function ChatView({ host, chat }: { host: EndUserPanelHost; chat: ChatChannel })
           id="euchat-input"
           autoComplete="off"
           maxLength={MAX_CHAT_TEXT}
-          placeholder={open ? 'Type a message' : 'Waiting for your technician…'}
+          placeholder={placeholderOf(presence)}
           disabled={!open}
           value={draft}
           onInput={(event) => {
@@ -171,7 +185,8 @@ export default definePanel({
   side: 'end-user',
   mount(host: EndUserPanelHost) {
     adoptChatStyles(host.element.ownerDocument);
-    const chat = new ChatChannel(host.client);
+    // What the end user typed and no technician acknowledged yet survives a reload of the page.
+    const chat = new ChatChannel(host.client, { outbox: new StoredChatOutbox(host.saved) });
     render(<ChatView host={host} chat={chat} />, host.element);
     return () => {
       render(null, host.element);

@@ -49,12 +49,15 @@ const END_CONFIRM_MS = 5000;
 export class JoinSession {
   readonly client: SessionClient;
   readonly consent: EndUserConsent;
+  /** The end user's participant id in this session. */
+  readonly participantId: string;
   private connection: Connection = 'connecting';
   private asking: { ask: ConsentAsk; resolve: (yes: boolean) => void } | undefined;
   private readonly listeners = new Set<() => void>();
   private current: JoinSnapshot;
 
   constructor(joined: JoinedSession) {
+    this.participantId = joined.participantId;
     this.client = new SessionClient({
       url: joined.gatewayUrl,
       engineKey: joined.engineKey,

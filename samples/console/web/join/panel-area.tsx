@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PanelModule } from '../../../../sdk/ui/panel-contract.js';
 import type { JoinSession } from './join-session.js';
 import type { PanelCatalog, PanelEntry } from './panel-catalog.js';
+import { panelStorage } from './panel-storage.js';
 
 /** A panel module loaded for this page, or why it could not be. */
 type Loaded =
@@ -127,6 +128,7 @@ function PanelSlot({ panel, session, hidden, tabbed, onMount, setBadge }: PanelS
       element: target,
       client: session.client,
       consent: session.consent,
+      saved: panelStorage(session.participantId, panel.entry.plugin),
       signal: abort.signal,
       setBadge,
     };

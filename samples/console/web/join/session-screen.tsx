@@ -6,6 +6,7 @@ import { GrantList } from './grant-list.js';
 import type { JoinSnapshot } from './join-session.js';
 import { PanelArea } from './panel-area.js';
 import { PanelCatalog } from './panel-catalog.js';
+import { clearPanelStorage } from './panel-storage.js';
 import { savedJoin } from './saved-join.js';
 import { TechnicianCard } from './technician-card.js';
 import { technicianName } from './technician-name.js';
@@ -24,7 +25,9 @@ export function SessionScreen({ joined }: { joined: JoinedSession }) {
   }, []);
 
   useEffect(() => {
-    if (snapshot.ended !== undefined) savedJoin.clear();
+    if (snapshot.ended === undefined) return;
+    savedJoin.clear();
+    clearPanelStorage();
   }, [snapshot.ended]);
 
   if (snapshot.ended !== undefined) return <EndedScreen closed={snapshot.ended} />;
