@@ -51,6 +51,13 @@ describe('the join page, in Chromium, with a technician over the real gateway', 
     return page;
   }
 
+  /** A session of Alice's that Pat Doe joined in the browser, and that page's problems. */
+  async function sessionJoinedByPat() {
+    const session = await createSession(world, alice);
+    const page = await joinInBrowser(session, 'Pat Doe');
+    return { session, page, problems: pageProblems(page) };
+  }
+
   it('joins with the code from the keyboard, chats both ways and shows the same SAS', async () => {
     const session = await createSession(world, alice);
     context = await newContext(browser);
@@ -105,9 +112,7 @@ describe('the join page, in Chromium, with a technician over the real gateway', 
   });
 
   it("asks consent in the manifest's words; Allow, Deny and Revoke do so", async () => {
-    const session = await createSession(world, alice);
-    const page = await joinInBrowser(session, 'Pat Doe');
-    const problems = pageProblems(page);
+    const { session, page, problems } = await sessionJoinedByPat();
     technician = new NodeTechnician(world, session, alice.token);
     const endUser = await technician.connectToEndUser();
 
@@ -153,9 +158,7 @@ describe('the join page, in Chromium, with a technician over the real gateway', 
   });
 
   it('tells the end user plainly that the technician ended the session', async () => {
-    const session = await createSession(world, alice);
-    const page = await joinInBrowser(session, 'Pat Doe');
-    const problems = pageProblems(page);
+    const { session, page, problems } = await sessionJoinedByPat();
     technician = new NodeTechnician(world, session, alice.token);
     await technician.connectToEndUser();
     await page.getByText('Alice Martin').first().waitFor(STEP);
@@ -168,9 +171,7 @@ describe('the join page, in Chromium, with a technician over the real gateway', 
   });
 
   it('ends the session for everyone from the always-visible End session button', async () => {
-    const session = await createSession(world, alice);
-    const page = await joinInBrowser(session, 'Pat Doe');
-    const problems = pageProblems(page);
+    const { session, page, problems } = await sessionJoinedByPat();
     technician = new NodeTechnician(world, session, alice.token);
     await technician.connectToEndUser();
 
@@ -216,9 +217,7 @@ describe('the join page, in Chromium, with a technician over the real gateway', 
   });
 
   it('offers End session inside the consent prompt, as the page behind is inert', async () => {
-    const session = await createSession(world, alice);
-    const page = await joinInBrowser(session, 'Pat Doe');
-    const problems = pageProblems(page);
+    const { session, page, problems } = await sessionJoinedByPat();
     technician = new NodeTechnician(world, session, alice.token);
     const endUser = await technician.connectToEndUser();
 
@@ -236,9 +235,7 @@ describe('the join page, in Chromium, with a technician over the real gateway', 
   });
 
   it('reconnects after a reload of the page, since the code works only once', async () => {
-    const session = await createSession(world, alice);
-    const page = await joinInBrowser(session, 'Pat Doe');
-    const problems = pageProblems(page);
+    const { session, page, problems } = await sessionJoinedByPat();
     technician = new NodeTechnician(world, session, alice.token);
     await technician.connectToEndUser();
     const before = technician.sas();
@@ -260,9 +257,7 @@ describe('the join page, in Chromium, with a technician over the real gateway', 
   });
 
   it('keeps what the end user typed while the technician was away across a reload', async () => {
-    const session = await createSession(world, alice);
-    const page = await joinInBrowser(session, 'Pat Doe');
-    const problems = pageProblems(page);
+    const { session, page, problems } = await sessionJoinedByPat();
     technician = new NodeTechnician(world, session, alice.token);
     await technician.connectToEndUser();
     await page.getByText('Alice Martin').first().waitFor(STEP);
