@@ -2,6 +2,7 @@ import type { Disposable } from '../../engine/contracts/disposable.js';
 import type { ChatChannel, ChatMessage } from './chat-channel.js';
 import type { SessionClient } from './session-client.js';
 import { silentSessionLogger, type SessionLogger } from './session-logger.js';
+import type { TextStore } from './stored-chat-outbox.js';
 
 /** One chat message as the chat plugin's transcript API takes it. */
 export interface TranscriptEntry {
@@ -30,8 +31,15 @@ export interface TranscriptSenderOptions {
   readonly retryMs?: number;
   /** Messages kept while the engine cannot be reached; the oldest beyond are dropped. */
   readonly maxPending?: number;
+  /**
+   * Where the entries not yet stored are kept (as JSON under `transcript`), so that a reload
+   * of the page posts them still; none by default.
+   */
+  readonly store?: TextStore;
   readonly logger?: SessionLogger;
 }
+
+const STORE_NAME = 'transcript';
 
 const MAX_BATCH = 100;
 const MAX_RETRY_MS = 30_000;
@@ -49,8 +57,9 @@ export class TranscriptSender {
   private posting: Promise<void> | undefined;
   private failures = 0;
   private disposed = false;
-  private readonly options: Required<Omit<TranscriptSenderOptions, 'logger'>>;
+  private readonly options: Required<Omit<TranscriptSenderOptions, 'logger' | 'store'>>;
   private readonly logger: SessionLogger;
+  private readonly store: TextStore | undefined;
 
   constructor(
     private readonly client: SessionClient,
@@ -65,7 +74,10 @@ export class TranscriptSender {
       maxPending: options.maxPending ?? 10_000,
     };
     this.logger = options.logger ?? silentSessionLogger;
+    this.store = options.store;
     this.subscription = chat.on('message', (message) => this.received(message));
+    this.pending.push(...this.keptEntries());
+    if (this.pending.length > 0) this.schedule(0);
   }
 
   /** Sends `text` on the chat channel and records it; resolves like `ChatChannel.send`. */
@@ -93,11 +105,12 @@ export class TranscriptSender {
     }
   }
 
-  /** Stops recording; entries not yet stored are dropped. */
+  /** Stops recording; entries not yet stored are dropped, from the store too. */
   dispose(): void {
     this.disposed = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     void this.subscription.dispose();
+    this.store?.remove(STORE_NAME);
   }
 
   private received(message: ChatMessage): void {
@@ -113,7 +126,34 @@ export class TranscriptSender {
       this.pending.shift();
       this.logger.warn({}, 'transcript backlog full: the oldest message was dropped');
     }
+    this.save();
     this.schedule(this.options.delayMs);
+  }
+
+  /** What an earlier page kept and did not get stored; unreadable text counts as nothing. */
+  private keptEntries(): TranscriptEntry[] {
+    const text = this.store?.get(STORE_NAME);
+    if (text === undefined) return [];
+    try {
+      const value: unknown = JSON.parse(text);
+      if (Array.isArray(value) && value.every(isEntry)) return value;
+    } catch {
+      // Not JSON: dropped below like any other unusable text.
+    }
+    this.logger.warn({}, 'kept transcript entries unreadable: dropped');
+    this.store?.remove(STORE_NAME);
+    return [];
+  }
+
+  /** Keeps the pending entries in the store, if any; a full store only loses the copy. */
+  private save(): void {
+    if (!this.store) return;
+    try {
+      if (this.pending.length === 0) this.store.remove(STORE_NAME);
+      else this.store.set(STORE_NAME, JSON.stringify(this.pending));
+    } catch (error) {
+      this.logger.warn({ err: String(error) }, 'transcript entries not kept');
+    }
   }
 
   private schedule(delayMs: number): void {
@@ -132,6 +172,7 @@ export class TranscriptSender {
       () => {
         this.pending.splice(0, batch.length);
         this.failures = 0;
+        this.save();
       },
       (error: unknown) => {
         this.failures++;
@@ -148,4 +189,11 @@ export class TranscriptSender {
   private backoff(): number {
     return Math.min(this.options.retryMs * 2 ** Math.min(this.failures - 1, 10), MAX_RETRY_MS);
   }
+}
+
+function isEntry(value: unknown): value is TranscriptEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const { id, from, participantId, sentAt, text } = value as Record<string, unknown>;
+  const strings = [id, participantId, sentAt, text].every((field) => typeof field === 'string');
+  return strings && (from === 'technician' || from === 'end-user');
 }

@@ -32,6 +32,13 @@ export interface PanelHostBase {
   readonly signal: AbortSignal;
   /** A short mark on the panel's tab (an unread count, say); `undefined` clears it. */
   setBadge(text: string | undefined): void;
+  /**
+   * What the panel keeps for this session across a reload of the page, in this tab only,
+   * under names of its own (another panel's or another session's names do not meet it); the
+   * tab's storage goes when the tab closes. The end user's page drops all of it when the
+   * session ends; a technician's panel removes what it no longer needs.
+   */
+  readonly saved: TextStore;
 }
 
 /** The host of a panel in the technician console. */
@@ -58,12 +65,6 @@ export interface EndUserPanelHost extends PanelHostBase {
   readonly side: 'end-user';
   /** Whether a technician may do something: their certificate's permission and a grant. */
   readonly consent: EndUserConsent;
-  /**
-   * What the panel keeps for this session across a reload of the page, in this tab only,
-   * under names of its own (other panels' names do not meet it). The page drops all of it
-   * when the session ends; the tab's storage goes when the tab closes.
-   */
-  readonly saved: TextStore;
 }
 
 /** A request of a panel to its plugin's API. */

@@ -53,12 +53,16 @@ describe('the technician console', function () {
   const endUsers: SessionClient[] = [];
 
   async function joinAsEndUser(code: string, name: string): Promise<NodeEndUser> {
+    return connectEndUser(await joinWithCode(code, name));
+  }
+
+  async function joinWithCode(code: string, name: string): Promise<JoinedSession> {
     const answer = await engine.request('/api/v1/sessions/join', {
       method: 'POST',
       body: { code, name },
     });
     expect(answer.status, answer.text).to.equal(200);
-    return connectEndUser(answer.json as JoinedSession);
+    return answer.json as JoinedSession;
   }
 
   async function connectEndUser(joined: JoinedSession): Promise<NodeEndUser> {
@@ -229,6 +233,48 @@ describe('the technician console', function () {
     }
     expect(transcript).to.deep.equal([HELLO, REPLY, MARKUP]);
     expect(problems).to.deep.equal([]);
+  });
+
+  it('keeps a message the customer did not acknowledge through a console reload', async () => {
+    await page.getByRole('button', { name: /Queue and new session/ }).click();
+    await page.getByLabel("Customer's name (optional)").fill('Robin, reloaded');
+    await page.getByRole('button', { name: 'Create session' }).click();
+    const view = page.locator('article.session:not([hidden])');
+    const code = (await view.getByTestId('join-code').textContent())!.trim();
+    const joined = await joinWithCode(code, 'Robin Vale');
+    const robin = await connectEndUser(joined);
+    await view.getByTestId('session-state').filter({ hasText: 'Active' }).waitFor();
+    const ref = (await view.locator('.session-head .muted').textContent())!.trim();
+
+    // Robin's line drops; what the technician writes meanwhile waits for an acknowledgement,
+    // and the console is reloaded before one comes.
+    robin.client.close();
+    const away = 'While you were away: the backup finished.';
+    await view.getByLabel('Message to the customer').fill(away);
+    await view.getByLabel('Message to the customer').press('Enter');
+    await view.locator('.feed-item', { hasText: away }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: /Open\s+Robin/ }).click();
+    const back = await connectEndUser(joined);
+    const heard = () => back.heard.filter((message) => message.text === away);
+    expect(await waitFor(() => heard().length === 1, 10_000), 'sent again').to.equal(true);
+    await page.locator('article.session:not([hidden]) .feed-item', { hasText: away }).waitFor();
+
+    await page
+      .locator('article.session:not([hidden])')
+      .getByRole('button', { name: 'End session' })
+      .click();
+    let transcript: string[] = [];
+    for (let tries = 0; tries < 50 && transcript.length < 1; tries++) {
+      transcript = await transcriptOf(ref);
+      if (transcript.length < 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(transcript, 'stored once').to.deep.equal([away]);
+    const kept = await page.evaluate('Object.keys(sessionStorage)');
+    expect(kept, 'nothing left kept for the session').to.deep.equal([]);
+    // The reload may cut a transcript post short; the entry stayed kept and was posted again.
+    const aborted = (problem: string) => problem.includes('/messages net::ERR_ABORTED');
+    expect(problems.filter((problem) => !aborted(problem))).to.deep.equal([]);
   });
 
   /** The session's stored transcript, read back as an administrator would. */

@@ -5,8 +5,9 @@
  * Every text from the other side is rendered as text by preact, never as HTML.
  */
 import { render } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { ChatChannel, type ChatMessage } from '../../../sdk/session/chat-channel.js';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { ChatChannel, type ChatMessage, type SentChat } from '../../../sdk/session/chat-channel.js';
+import { StoredChatOutbox } from '../../../sdk/session/stored-chat-outbox.js';
 import { TranscriptSender, type TranscriptEntry } from '../../../sdk/session/transcript-sender.js';
 import { definePanel } from '../../../sdk/ui/define-panel.js';
 import type { TechnicianPanelHost } from '../../../sdk/ui/panel-contract.js';
@@ -48,11 +49,25 @@ function ChatPanel({ host }: { host: TechnicianPanelHost }) {
   const list = useRef<HTMLOListElement>(null);
   const unread = useRef(0);
 
-  useEffect(() => {
-    const channel = new ChatChannel(host.client);
-    const transcript = new TranscriptSender(host.client, channel, transcriptPost(host));
+  const showMine = (sent: SentChat, text: string, at: string) => {
+    setLines((all) => [...all, { id: sent.id, mine: true, who: 'You', text, at }]);
+    sent.delivered.catch(() =>
+      setLines((all) => all.map((l) => (l.id === sent.id ? { ...l, failed: true } : l))),
+    );
+  };
+
+  // A layout effect starts the chat as the panel mounts, so that no message or resend is
+  // missed. What was sent and not acknowledged, and what the engine has not stored yet, are
+  // kept in the session's saved store and survive a reload of the console.
+  useLayoutEffect(() => {
+    const outbox = new StoredChatOutbox(host.saved);
+    const channel = new ChatChannel(host.client, { outbox });
+    const transcript = new TranscriptSender(host.client, channel, transcriptPost(host), {
+      store: host.saved,
+    });
     chat.current = channel;
     sender.current = transcript;
+    const onResent = channel.on('resent', (sent) => showMine(sent, sent.text, sent.sentAt));
     const onMessage = channel.on('message', (message: ChatMessage) => {
       const role = host.client.peer(message.from)?.role;
       const who = role === 'technician' ? 'Colleague' : 'Customer';
@@ -83,6 +98,7 @@ function ChatPanel({ host }: { host: TechnicianPanelHost }) {
       host.signal.removeEventListener('abort', onEnd);
       void onMessage.dispose();
       void onTyping.dispose();
+      void onResent.dispose();
       channel.dispose();
       transcript.dispose();
     };
@@ -96,13 +112,8 @@ function ChatPanel({ host }: { host: TechnicianPanelHost }) {
     event.preventDefault();
     const text = draft.trim();
     if (text === '' || !sender.current) return;
-    const sent = sender.current.send(text);
-    const line: Line = { id: sent.id, mine: true, who: 'You', text, at: new Date().toISOString() };
-    setLines((all) => [...all, line]);
+    showMine(sender.current.send(text), text, new Date().toISOString());
     setDraft('');
-    sent.delivered.catch(() =>
-      setLines((all) => all.map((l) => (l.id === sent.id ? { ...l, failed: true } : l))),
-    );
   };
   const onInput = (value: string) => {
     setDraft(value);

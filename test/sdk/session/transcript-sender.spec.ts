@@ -1,8 +1,20 @@
 import { expect } from 'chai';
 import { ChatChannel } from '../../../sdk/session/chat-channel.js';
 import { TranscriptSender, type TranscriptEntry } from '../../../sdk/session/transcript-sender.js';
+import type { TextStore } from '../../../sdk/session/stored-chat-outbox.js';
 import type { RelayGateway } from '../../support/relay-gateway.js';
 import { closeAll, startPair, waitFor } from '../../support/session-pair.js';
+
+/** A TextStore on a Map, as a page's sessionStorage behaves. */
+function mapStore(): TextStore & { readonly map: Map<string, string> } {
+  const map = new Map<string, string>();
+  return {
+    map,
+    get: (name) => map.get(name),
+    set: (name, value) => void map.set(name, value),
+    remove: (name) => void map.delete(name),
+  };
+}
 
 describe('transcript sender', () => {
   let relay: RelayGateway | undefined;
@@ -74,5 +86,55 @@ describe('transcript sender', () => {
     expect(failed).to.equal(true);
     expect(tries).to.be.at.least(100);
     sender.dispose();
+  });
+
+  it('keeps what is not stored yet in its store, and a new sender posts it', async () => {
+    const pair = await startPair();
+    relay = pair.relay;
+    const store = mapStore();
+    const chat = new ChatChannel(pair.technician);
+    const unreachable = () => Promise.reject(new Error('the engine is away'));
+    const away = new TranscriptSender(pair.technician, chat, unreachable, {
+      delayMs: 5,
+      retryMs: 10_000,
+      store,
+    });
+    away.send('written before the reload');
+    await waitFor(() => store.map.has('transcript'), 'kept');
+    // A reload: the page goes without disposing anything; a new sender finds the entry.
+    const stored: TranscriptEntry[] = [];
+    const post = async (messages: readonly TranscriptEntry[]) => void stored.push(...messages);
+    const back = new TranscriptSender(pair.technician, chat, post, { store });
+    await back.flush();
+    expect(stored.map((entry) => entry.text)).to.deep.equal(['written before the reload']);
+    expect(store.map.has('transcript'), 'removed once stored').to.equal(false);
+    away.dispose();
+    back.dispose();
+  });
+
+  it('drops kept entries it cannot read, and removes them at dispose', async () => {
+    const pair = await startPair();
+    relay = pair.relay;
+    const chat = new ChatChannel(pair.technician);
+    const posted: number[] = [];
+    const post = async (messages: readonly TranscriptEntry[]) => void posted.push(messages.length);
+    for (const bad of ['not json', '[{"id":"a","from":"robot"}]', '{"id":"a"}']) {
+      const store = mapStore();
+      store.map.set('transcript', bad);
+      const sender = new TranscriptSender(pair.technician, chat, post, { store });
+      await sender.flush();
+      expect(store.map.has('transcript'), bad).to.equal(false);
+      sender.dispose();
+    }
+    expect(posted).to.deep.equal([]);
+    const store = mapStore();
+    const sender = new TranscriptSender(pair.technician, chat, () => new Promise(() => {}), {
+      delayMs: 60_000,
+      store,
+    });
+    sender.send('never posted');
+    expect(store.map.has('transcript')).to.equal(true);
+    sender.dispose();
+    expect(store.map.has('transcript'), 'dropped from the store too').to.equal(false);
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PanelModule, TechnicianPanelHost } from '../../../../sdk/ui/panel-contract.js';
 import { api, apiFetch } from '../shared/api-client.js';
+import { panelStorage } from '../shared/panel-storage.js';
 import type { PanelEntry } from './console-types.js';
 import type { LiveSession } from './live-session.js';
 
@@ -29,6 +30,7 @@ function hostFor(
     signal: live.lifetime.signal,
     consent: live.consent,
     setBadge,
+    saved: panelStorage(live.ref, entry.plugin),
     endUser: () => live.endUserId(),
     api: (path, init = {}) => apiFetch(`${base}${path}`, init),
   };

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PanelModule } from '../../../../sdk/ui/panel-contract.js';
+import { panelStorage } from '../shared/panel-storage.js';
 import type { JoinSession } from './join-session.js';
 import type { PanelCatalog, PanelEntry } from './panel-catalog.js';
-import { panelStorage } from './panel-storage.js';
 
 /** A panel module loaded for this page, or why it could not be. */
 type Loaded =

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { JoinedSession } from '../../../../sdk/session/joined-session.js';
+import { clearPanelStorage } from '../shared/panel-storage.js';
 import { ConsentDialog } from './consent-dialog.js';
 import { EndedScreen } from './ended-screen.js';
 import { GrantList } from './grant-list.js';
 import type { JoinSnapshot } from './join-session.js';
 import { PanelArea } from './panel-area.js';
 import { PanelCatalog } from './panel-catalog.js';
-import { clearPanelStorage } from './panel-storage.js';
 import { savedJoin } from './saved-join.js';
 import { TechnicianCard } from './technician-card.js';
 import { technicianName } from './technician-name.js';

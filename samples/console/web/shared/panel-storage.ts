@@ -3,12 +3,12 @@ import type { TextStore } from '../../../../sdk/session/stored-chat-outbox.js';
 const PREFIX = 'tether.panel.';
 
 /**
- * What the panel of `plugin` keeps for the session of end user `participantId`, in this tab's
- * sessionStorage under a prefix of its own, so that one panel's names never meet another's
- * and another session's panels never see it.
+ * What the panel of `plugin` keeps for one session (`scope`: the end user's participant id on
+ * the join page, the session's ref in the console) in this tab's sessionStorage, under a prefix
+ * of its own, so that one panel's names never meet another's and no other session sees them.
  */
-export function panelStorage(participantId: string, plugin: string): TextStore {
-  const prefix = `${PREFIX}${participantId}.${plugin}.`;
+export function panelStorage(scope: string, plugin: string): TextStore {
+  const prefix = `${PREFIX}${scope}.${plugin}.`;
   return {
     get: (name) => sessionStorage.getItem(prefix + name) ?? undefined,
     set: (name, value) => sessionStorage.setItem(prefix + name, value),
