@@ -90,6 +90,16 @@ describe('the technician console', function () {
     return { client, chat, heard, asked };
   }
 
+  /** Makes a session from the console's start page; its view, and the code it shows. */
+  async function createInConsole(customer: string) {
+    await page.getByRole('button', { name: /Queue and new session/ }).click();
+    await page.getByLabel("Customer's name (optional)").fill(customer);
+    await page.getByRole('button', { name: 'Create session' }).click();
+    const view = page.locator('article.session:not([hidden])');
+    const code = (await view.getByTestId('join-code').textContent())!.trim();
+    return { view, code };
+  }
+
   /** Types into the focused element and presses Enter: the keyboard, nothing else. */
   async function typeAndEnter(...fields: string[]): Promise<void> {
     for (const [index, text] of fields.entries()) {
@@ -180,11 +190,7 @@ describe('the technician console', function () {
   });
 
   it('runs a session: code, chat both ways, consent, and the end', async () => {
-    await page.getByRole('button', { name: /Queue and new session/ }).click();
-    await page.getByLabel("Customer's name (optional)").fill('Dana on the phone');
-    await page.getByRole('button', { name: 'Create session' }).click();
-    const view = page.locator('article.session:not([hidden])');
-    const code = (await view.getByTestId('join-code').textContent())!.trim();
+    const { view, code } = await createInConsole('Dana on the phone');
     expect(code).to.match(/^\d{6}$/);
     await view.getByText(`${engine.url}/join`).waitFor();
 
@@ -236,11 +242,7 @@ describe('the technician console', function () {
   });
 
   it('keeps a message the customer did not acknowledge through a console reload', async () => {
-    await page.getByRole('button', { name: /Queue and new session/ }).click();
-    await page.getByLabel("Customer's name (optional)").fill('Robin, reloaded');
-    await page.getByRole('button', { name: 'Create session' }).click();
-    const view = page.locator('article.session:not([hidden])');
-    const code = (await view.getByTestId('join-code').textContent())!.trim();
+    const { view, code } = await createInConsole('Robin, reloaded');
     const joined = await joinWithCode(code, 'Robin Vale');
     const robin = await connectEndUser(joined);
     await view.getByTestId('session-state').filter({ hasText: 'Active' }).waitFor();
