@@ -113,7 +113,8 @@ describe('chat channel', () => {
     await Promise.all([first.delivered, second.delivered]);
     await waitFor(() => outbox.kept.length === 0, 'both dropped');
     expect(outbox.calls.slice(0, 3)).to.deep.equal(['load', 'keep first', 'keep second']);
-    expect(outbox.calls.slice(3).sort()).to.deep.equal([`drop ${first.id}`, `drop ${second.id}`]);
+    const drops = [`drop ${first.id}`, `drop ${second.id}`].sort();
+    expect(outbox.calls.slice(3).sort(), 'each dropped once delivered').to.deep.equal(drops);
     expect(atTech).to.deep.equal(['first', 'second']);
   });
 
