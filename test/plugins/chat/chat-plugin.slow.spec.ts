@@ -1,7 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { expect } from 'chai';
-import { Storage, type TenantId } from '../../../engine/contracts/storage-contract.js';
-import { PasswordHasher } from '../../../engine/identity/password-hasher.js';
+import type { TenantId } from '../../../engine/contracts/storage-contract.js';
 import { startTestEngine, type TestEngine } from '../../../sdk/testing/test-engine.js';
 import {
   ADMIN_PASSWORD,
@@ -12,41 +11,22 @@ import {
   type SignedInMember,
 } from '../../support/identity-helpers.js';
 import { inviteCollaborator, openSession } from '../../support/session-helpers.js';
-
-const BASE = '/api/v1/plugins/chat';
-const T0 = Date.parse('2026-05-04T09:00:00.000Z');
-const sentAt = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
-
-interface Message {
-  id: string;
-  from: 'technician' | 'end-user';
-  participantId: string;
-  sentAt: string;
-  text: string;
-}
-
-interface Stored {
-  session: string;
-  id: string;
-  text?: string;
-  textOmitted?: true;
-  textUnreadable?: true;
-  length: number;
-  sentAt: string;
-  storedBy: string;
-}
-
-const message = (id: string, seconds: number, text: string, from = 'technician'): Message => ({
-  id,
-  from: from as Message['from'],
-  participantId: from === 'technician' ? 'tech-1' : 'user-1',
-  sentAt: sentAt(seconds),
-  text,
-});
+import {
+  allow,
+  CHAT_BASE as BASE,
+  ChatApi,
+  items,
+  masterOfNewTenant,
+  message,
+  sentAt,
+  setChatText,
+  type Stored,
+} from './chat-fixtures.js';
 
 describe('built-in plugin chat', function () {
   this.timeout(60_000);
   let engine: TestEngine;
+  let chat: ChatApi;
   let tenantId: TenantId;
   let master: Record<string, string>;
   let alice: SignedInMember;
@@ -57,81 +37,27 @@ describe('built-in plugin chat', function () {
   /** Sessions made through the sessions service; their refs are drawn by the engine. */
   const ref = { store: '', omit: '', bob: '', race: '', foreign: '' };
   const key = (session: string, id: string) => `${session}/${id}`;
-
   const post = (ref: string, headers: Record<string, string>, messages: unknown) =>
-    engine.request(`${BASE}/sessions/${ref}/messages`, {
-      method: 'POST',
-      headers,
-      body: { messages },
-    });
+    chat.post(ref, headers, messages);
   const transcript = (ref: string, headers: Record<string, string>, query = '') =>
-    engine.request(`${BASE}/sessions/${ref}/transcript${query}`, { headers });
+    chat.transcript(ref, headers, query);
   const search = (headers: Record<string, string>, query: Record<string, string>) =>
-    engine.request(`${BASE}/transcripts?${new URLSearchParams(query).toString()}`, { headers });
-  const items = (answer: { json: unknown }) => (answer.json as { items: Stored[] }).items;
-  const records = (tenant: TenantId = tenantId) =>
-    engine.engine.root.get<Storage>(Storage).forTenant(tenant).pluginRecords('chat');
-
-  async function masterOfNewTenant(
-    name: string,
-  ): Promise<{ id: TenantId; headers: Record<string, string> }> {
-    const storage = engine.engine.root.get<Storage>(Storage);
-    const tenant = await storage.tenants.create(name);
-    const members = storage.forTenant(tenant.id).members;
-    const email = 'master@other.test';
-    const made = await members.create({
-      email,
-      displayName: 'Other',
-      role: 'master-administrator',
-    });
-    const passwordHash = await new PasswordHasher().hash(ADMIN_PASSWORD);
-    await members.updateCredentials(made.id, { passwordHash, passwordChangedAt: new Date() });
-    const login = await engine.request('/api/v1/auth/login', {
-      method: 'POST',
-      body: { tenant: name, email, password: ADMIN_PASSWORD, client: 'api' },
-    });
-    expect(login.status, login.text).to.equal(200);
-    return {
-      id: tenant.id,
-      headers: { authorization: `Bearer ${(login.json as { token: string }).token}` },
-    };
-  }
-
-  /** Sets the tenant policy's `sessions.chatText` as a master administrator does. */
-  async function setChatText(chatText: 'store' | 'omit'): Promise<void> {
-    const now = await engine.request('/api/v1/policy', { headers: master });
-    expect(now.status, now.text).to.equal(200);
-    const policy = now.json as { sessions: Record<string, unknown> };
-    const put = await engine.request('/api/v1/policy', {
-      method: 'PUT',
-      headers: master,
-      body: { ...policy, sessions: { ...policy.sessions, chatText } },
-    });
-    expect(put.status, put.text).to.equal(200);
-  }
-
-  /** Lets the members of `groupId` use `permission`, as a master administrator does. */
-  async function allow(groupId: string, permission: string): Promise<void> {
-    const answer = await engine.request(`/api/v1/groups/${groupId}/permissions/${permission}`, {
-      method: 'PUT',
-      headers: master,
-      body: { allowed: true },
-    });
-    expect(answer.status, answer.text).to.equal(200);
-  }
+    chat.search(headers, query);
+  const records = (tenant: TenantId = tenantId) => chat.records(tenant);
 
   before(async () => {
     engine = await startTestEngine();
+    chat = new ChatApi(engine);
     tenantId = engine.firstStart!.tenantId;
     master = await engine.signInFirstAdmin(ADMIN_PASSWORD);
     const groupId = await addGroup(engine, 'Helpdesk');
-    await allow(groupId, 'collaboration');
-    await allow(groupId, 'transfer-sessions');
+    await allow(engine, master, groupId, 'collaboration');
+    await allow(engine, master, groupId, 'transfer-sessions');
     alice = await signedInMember(engine, 'alice@chat.test', 'technician', { groupId });
     bob = await signedInMember(engine, 'bob@chat.test', 'technician', { groupId });
     // Carol sits in the same group: she sees its sessions, but takes part in none of them.
     carol = await signedInMember(engine, 'carol@chat.test', 'technician', { groupId });
-    const other = await masterOfNewTenant('Other tenant');
+    const other = await masterOfNewTenant(engine, 'Other tenant');
     otherMaster = other.headers;
     otherTenantId = other.id;
     ref.store = await openSession(engine, alice.headers);
@@ -237,10 +163,10 @@ describe('built-in plugin chat', function () {
   });
 
   it('stores the metadata but no text when the tenant policy omits chat text', async () => {
-    await setChatText('omit');
+    await setChatText(engine, master, 'omit');
     const answer = await post(ref.omit, alice.headers, [
       message('o1', 40, 'secret password is hunter2', 'end-user'),
-    ]).finally(() => setChatText('store'));
+    ]).finally(() => setChatText(engine, master, 'store'));
     expect(answer.json).to.deep.equal({ stored: 1, duplicates: 0 });
     const audited = (await auditOf(engine, 'chat.transcript-stored')).at(-1);
     expect(audited?.details).to.deep.include({ stored: 1, textOmitted: true });
