@@ -44,7 +44,7 @@ export interface ChatChannelOptions {
   readonly logger?: SessionLogger;
   /**
    * Keeps each sent message until every peer acknowledged it. What an earlier run kept is
-   * sent again, under its id and `sentAt`, when the first peer joins. None by default.
+   * sent again, under its id and `sentAt`, once a peer is there. None by default.
    */
   readonly outbox?: ChatOutbox;
 }

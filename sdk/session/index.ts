@@ -70,7 +70,9 @@ export {
 /** Where sent chat waits for acknowledgement, so a restart loses none of it. */
 export { parseOutgoingChats, type ChatOutbox, type OutgoingChat } from './chat-outbox.js';
 /** A chat outbox in a page's storage, so a reload loses no chat. */
-export { StoredChatOutbox, type TextStore } from './stored-chat-outbox.js';
+export { StoredChatOutbox } from './stored-chat-outbox.js';
+/** Text kept under names: what a page's storage gives a panel or a sender. */
+export type { TextStore } from './text-store.js';
 
 /** The technician side's record of the chat, posted to the engine's chat plugin. */
 export {

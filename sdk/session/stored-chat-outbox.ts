@@ -1,13 +1,5 @@
 import { parseOutgoingChats, type ChatOutbox, type OutgoingChat } from './chat-outbox.js';
-
-/** Text kept under names, such as a page's sessionStorage or a panel's `saved`. */
-export interface TextStore {
-  /** The text under `name`, or undefined. */
-  get(name: string): string | undefined;
-  /** Keeps `value` under `name`; may throw when the store is full. */
-  set(name: string, value: string): void;
-  remove(name: string): void;
-}
+import type { TextStore } from './text-store.js';
 
 /**
  * A chat outbox in a {@link TextStore}, as one JSON list under one name: a page keeps its

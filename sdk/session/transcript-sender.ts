@@ -2,7 +2,7 @@ import type { Disposable } from '../../engine/contracts/disposable.js';
 import type { ChatChannel, ChatMessage } from './chat-channel.js';
 import type { SessionClient } from './session-client.js';
 import { silentSessionLogger, type SessionLogger } from './session-logger.js';
-import type { TextStore } from './stored-chat-outbox.js';
+import type { TextStore } from './text-store.js';
 
 /** One chat message as the chat plugin's transcript API takes it. */
 export interface TranscriptEntry {

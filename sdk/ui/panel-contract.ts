@@ -16,8 +16,8 @@
  */
 import type { EndUserConsent } from '../session/end-user-consent.js';
 import type { SessionClient } from '../session/session-client.js';
-import type { TextStore } from '../session/stored-chat-outbox.js';
 import type { TechnicianConsent } from '../session/technician-consent.js';
+import type { TextStore } from '../session/text-store.js';
 
 /** What both sides' hosts give a panel. */
 export interface PanelHostBase {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ChatChannel } from '../../../sdk/session/chat-channel.js';
 import { TranscriptSender, type TranscriptEntry } from '../../../sdk/session/transcript-sender.js';
-import type { TextStore } from '../../../sdk/session/stored-chat-outbox.js';
+import type { TextStore } from '../../../sdk/session/text-store.js';
 import type { RelayGateway } from '../../support/relay-gateway.js';
 import { closeAll, startPair, waitFor } from '../../support/session-pair.js';
 

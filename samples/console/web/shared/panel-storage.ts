@@ -1,4 +1,4 @@
-import type { TextStore } from '../../../../sdk/session/stored-chat-outbox.js';
+import type { TextStore } from '../../../../sdk/session/text-store.js';
 
 const PREFIX = 'tether.panel.';
 
