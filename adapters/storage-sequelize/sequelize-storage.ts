@@ -1,6 +1,7 @@
 import { BaseError, type Sequelize, type Transaction } from 'sequelize';
 import type { Logger } from '../../engine/contracts/logger-contract.js';
 import type {
+  AttemptWindowRepository,
   SessionLocator,
   Storage,
   StorageUnit,
@@ -12,6 +13,7 @@ import { PLUGIN_NAME_PATTERN } from '../../engine/contracts/plugin-contract.js';
 import { ProgrammerError, TetherError } from '../../engine/errors.js';
 import type { Dialect } from './connect-database.js';
 import { SequelizeApiKeyRepository } from './api-key-repository.js';
+import { SequelizeAttemptWindowRepository } from './attempt-window-repository.js';
 import { SequelizeAuditRecordRepository } from './audit-record-repository.js';
 import { SequelizeSsoAssertionRepository } from './sso-assertion-repository.js';
 import { SequelizeGroupRepository } from './group-repository.js';
@@ -60,6 +62,7 @@ function unitOf(models: StorageModels, transaction?: Transaction): StorageUnit {
 export class SequelizeStorage implements Storage {
   readonly tenants: TenantDirectory;
   readonly sessionLocator: SessionLocator;
+  readonly attemptWindows: AttemptWindowRepository;
   private readonly models: StorageModels;
   private readonly migrations: MigrationRunner;
   private readonly unit: StorageUnit;
@@ -75,6 +78,7 @@ export class SequelizeStorage implements Storage {
     this.unit = unitOf(this.models);
     this.tenants = this.unit.tenants;
     this.sessionLocator = new SequelizeSessionLocator(this.models);
+    this.attemptWindows = new SequelizeAttemptWindowRepository(this.models, dialect);
   }
 
   forTenant(tenantId: TenantId): TenantScope {

@@ -21,6 +21,8 @@ export interface StorageModels {
   readonly apiKeys: ModelStatic<Row>;
   readonly supportSessions: ModelStatic<Row>;
   readonly sessionParticipants: ModelStatic<Row>;
+  /** Not tenant-owned: rate-limit windows keyed by a digest. */
+  readonly attemptWindows: ModelStatic<Row>;
 }
 
 /** Defines the models on `sequelize`, matching the migrations. */
@@ -72,7 +74,20 @@ export function defineModels(sequelize: Sequelize): StorageModels {
   const identity = defineIdentityModels(sequelize);
   const owned = [members, pluginRecords, pluginRecordTags, ...Object.values(identity)];
   for (const model of owned) guardTenant(model);
-  return { tenants, members, pluginRecords, pluginRecordTags, ...identity };
+  const attemptWindows = defineAttemptWindows(sequelize);
+  return { tenants, members, pluginRecords, pluginRecordTags, attemptWindows, ...identity };
+}
+
+function defineAttemptWindows(sequelize: Sequelize): ModelStatic<Row> {
+  return sequelize.define<Row>(
+    'attemptWindow',
+    {
+      subject: { type: DataTypes.STRING(64), primaryKey: true },
+      attempts: { type: DataTypes.INTEGER, allowNull: false },
+      endsAtMs: { type: DataTypes.BIGINT, allowNull: false },
+    },
+    { tableName: 'attempt_windows' },
+  );
 }
 
 function definePluginRecordTags(sequelize: Sequelize): ModelStatic<Row> {

@@ -1,4 +1,5 @@
 import type { ApiKeyRepository, SsoAssertionRepository } from './storage/access-repositories.js';
+import type { AttemptWindowRepository } from './storage/attempt-window-repository.js';
 import type { AuditRecordRepository } from './storage/audit-record-repository.js';
 import type { GroupRepository } from './storage/group-repository.js';
 import type { MemberRepository } from './storage/member-repository.js';
@@ -12,6 +13,7 @@ import type { TenantDirectory, TenantId } from './storage/tenant-directory.js';
 import type { TenantPolicyRepository } from './storage/tenant-policy-repository.js';
 
 export * from './storage/access-repositories.js';
+export * from './storage/attempt-window-repository.js';
 export * from './storage/audit-record-repository.js';
 export * from './storage/group-repository.js';
 export * from './storage/member-repository.js';
@@ -55,6 +57,8 @@ export interface Storage extends StorageUnit {
   readonly dialect: 'sqlite' | 'postgres' | 'mssql';
   /** The cross-tenant session lookups, which reveal only where a session lives. */
   readonly sessionLocator: SessionLocator;
+  /** Attempt counts that every node shares (rate limits on unauthenticated routes). */
+  readonly attemptWindows: AttemptWindowRepository;
   /** Applies pending migrations and returns their names, oldest first. */
   migrate(): Promise<string[]>;
   /** Names of the migrations not yet applied. */

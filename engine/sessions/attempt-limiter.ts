@@ -1,61 +1,47 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../contracts/clock-contract.js';
+import type { AttemptWindowRepository } from '../contracts/storage-contract.js';
 import { TetherError } from '../errors.js';
-
-/** Most addresses the limiter remembers; past it, the oldest windows are forgotten first. */
-const MAX_ADDRESSES = 50_000;
-
-interface Window {
-  readonly startedMs: number;
-  count: number;
-}
+import { rateLimitSubject } from './rate-limit-subject.js';
 
 /**
- * Counts attempts per client address in fixed windows: after `max` counted attempts within
- * `windowMs`, every attempt from that address is refused with TETHER_E_RATE_LIMITED, even a
- * right one, until the window passes.
- *
- * TODO(#cluster): the counts live in this node's memory, so N nodes behind a balancer allow N
- * times the attempts; move them to the bus's store (Redis) when the cluster adapter lands.
+ * Limits attempts per client address in fixed windows, counted in the storage that every node
+ * shares, so a cluster allows no more than one node. An attempt is counted before it is tried,
+ * so a burst of concurrent attempts cannot all pass a check made before any of them failed;
+ * from the (max + 1)-th attempt in a window every attempt is refused with
+ * TETHER_E_RATE_LIMITED, even a right one, until the window ends. An attempt that turned out
+ * allowed (a right code) is given back. IPv6 addresses count by their /64.
  */
 export class AttemptLimiter {
-  private readonly windows = new Map<string, Window>();
-
   constructor(
+    private readonly windows: AttemptWindowRepository,
     private readonly clock: Clock,
+    /** Keeps two limiters' counts of one address apart ("join-code", "arrival"). */
+    private readonly scope: string,
     private readonly max: number,
     private readonly windowMs: number,
   ) {}
 
-  /** Refuses the address while it is over the limit. */
-  check(address: string): void {
-    const window = this.current(address);
-    if (window && window.count >= this.max) {
+  /** Counts one attempt from `address`; refuses it once the window holds more than `max`. */
+  async take(address: string): Promise<void> {
+    const counted = await this.windows.take(
+      this.subjectOf(address),
+      this.clock.now(),
+      this.windowMs,
+    );
+    if (counted > this.max) {
       throw new TetherError('TETHER_E_RATE_LIMITED', 'Too many attempts from this address');
     }
   }
 
-  /** Counts one attempt (a wrong code, an arrival) against the address. */
-  count(address: string): void {
-    const window = this.current(address);
-    if (window) {
-      window.count += 1;
-      return;
-    }
-    if (this.windows.size >= MAX_ADDRESSES) this.forgetOldest();
-    this.windows.set(address, { startedMs: this.clock.nowMs(), count: 1 });
+  /** Takes back an attempt of `address` that turned out allowed. */
+  giveBack(address: string): Promise<void> {
+    return this.windows.giveBack(this.subjectOf(address), this.clock.now());
   }
 
-  private current(address: string): Window | undefined {
-    const window = this.windows.get(address);
-    if (!window) return undefined;
-    if (this.clock.nowMs() - window.startedMs < this.windowMs) return window;
-    this.windows.delete(address);
-    return undefined;
-  }
-
-  private forgetOldest(): void {
-    // Map iteration follows insertion order: the first keys are the oldest windows.
-    const drop = Math.ceil(MAX_ADDRESSES / 10);
-    for (const key of [...this.windows.keys()].slice(0, drop)) this.windows.delete(key);
+  /** A digest, so the storage holds no address. */
+  private subjectOf(address: string): string {
+    const subject = rateLimitSubject(address);
+    return createHash('sha256').update(`${this.scope}\n${subject}`).digest('hex');
   }
 }

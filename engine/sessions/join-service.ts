@@ -40,13 +40,19 @@ export class JoinService {
     private readonly deps: SessionsDeps,
     private readonly sessions: SessionService,
   ) {
-    this.wrongCodes = new AttemptLimiter(deps.clock, WRONG_CODES_PER_WINDOW, WINDOW_MS);
-    this.arrivals = new AttemptLimiter(deps.clock, ARRIVALS_PER_WINDOW, WINDOW_MS);
+    const { attemptWindows } = deps.storage;
+    const limiter = (scope: string, max: number) =>
+      new AttemptLimiter(attemptWindows, deps.clock, scope, max, WINDOW_MS);
+    this.wrongCodes = limiter('join-code', WRONG_CODES_PER_WINDOW);
+    this.arrivals = limiter('arrival', ARRIVALS_PER_WINDOW);
   }
 
-  /** Uses up a join code; of two joins with one code exactly one gets in. */
+  /**
+   * Uses up a join code; of two joins with one code exactly one gets in. Every try counts
+   * against the address until it turns out right, so concurrent guesses count too.
+   */
   async join(code: string, name: string | undefined, ip: string): Promise<EndUserJoin> {
-    this.wrongCodes.check(ip);
+    await this.wrongCodes.take(ip);
     const hash = joinCodeHash(code);
     const where = CODE.test(code)
       ? await this.deps.storage.sessionLocator.byJoinCodeHash(hash)
@@ -54,9 +60,9 @@ export class JoinService {
     const now = this.deps.clock.now();
     const repo = where && this.deps.storage.forTenant(where.tenantId).sessions;
     if (!where || !repo || !(await repo.useJoinCode(where.ref, hash, now))) {
-      this.wrongCodes.count(ip);
       throw new TetherError('TETHER_E_JOIN_CODE');
     }
+    await this.wrongCodes.giveBack(ip);
     const session = (await repo.findByRef(where.ref)) as SupportSessionRecord;
     return this.seatEndUser(where.tenantId, session, name, ip, 'code');
   }
@@ -81,8 +87,7 @@ export class JoinService {
 
   /** An end user arriving unasked: a new session waits in the group's queue. */
   async arrive(groupId: string, name: string, ip: string): Promise<EndUserJoin> {
-    this.arrivals.check(ip);
-    this.arrivals.count(ip);
+    await this.arrivals.take(ip);
     const tenantId = await this.deps.storage.sessionLocator.tenantOfGroup(groupId);
     if (!tenantId) throw new TetherError('TETHER_E_NOT_FOUND', 'No such queue');
     const session = await this.sessions.insert(tenantId, (now) => ({

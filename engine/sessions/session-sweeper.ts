@@ -17,9 +17,9 @@ const BATCH = 200;
 /**
  * The grace sweeper, one per node: closes sessions whose end user has been gone longer than
  * the grace period (`connection-lost`) and waiting sessions whose code expired unused
- * (`code-expired`), and writes out relayed byte counts. A node that has just started gives
- * every session a whole grace period from its own start first: it did not see those end users
- * leave, and they may be reconnecting to it right now.
+ * (`code-expired`), writes out relayed byte counts and deletes ended rate-limit windows. A
+ * node that has just started gives every session a whole grace period from its own start
+ * first: it did not see those end users leave, and they may be reconnecting to it right now.
  */
 export class SessionSweeper {
   private timer: NodeJS.Timeout | undefined;
@@ -60,6 +60,7 @@ export class SessionSweeper {
     try {
       await this.presence.flush();
       const now = this.clock.now();
+      await this.storage.attemptWindows.sweep(now);
       const locator = this.storage.sessionLocator;
       for (const where of await locator.codeExpiredBefore(now, BATCH)) {
         await this.close(where, 'code-expired');

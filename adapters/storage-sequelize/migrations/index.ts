@@ -6,6 +6,7 @@ import * as access from './0004-access.js';
 import * as groupAddresses from './0005-group-addresses.js';
 import * as sessions from './0006-sessions.js';
 import * as pluginRecordIndex from './0007-plugin-record-index.js';
+import * as attemptWindows from './0008-attempt-windows.js';
 
 /** One schema change; names sort in the order they apply. */
 export interface Migration {
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   groupAddresses,
   sessions,
   pluginRecordIndex,
+  attemptWindows,
 ];

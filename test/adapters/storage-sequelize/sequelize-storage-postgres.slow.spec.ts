@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import pg from 'pg';
 import type { DatabaseTarget } from '../../../adapters/storage-sequelize/connect-database.js';
 import { dialectOf } from '../../../adapters/storage-sequelize/connect-database.js';
+import { takeAtOnce } from './attempt-window-specs.js';
 import { ALL_MIGRATIONS, openStorage, postgresFixture } from './storage-fixtures.js';
 import { storageSuite } from './storage-suite.js';
 
@@ -44,6 +45,31 @@ describe('SequelizeStorage.migrate on PostgreSQL, two nodes at once', () => {
       expect(await second.tenants.findById(tenant.id)).to.deep.equal(tenant);
     } finally {
       await Promise.all([first.close(), second.close()]);
+    }
+  });
+});
+
+describe('SequelizeStorage.attemptWindows on PostgreSQL, two nodes at once', () => {
+  const fixture = postgresFixture();
+
+  before(() => fixture.setUp());
+  after(() => fixture.tearDown());
+
+  it('counts every attempt once when two nodes take the same subject at once', async () => {
+    const target = await fixture.fresh();
+    const nodes = [openStorage(fixture, target).storage, openStorage(fixture, target).storage];
+    try {
+      await nodes[0]!.migrate();
+      const subject = 'f'.repeat(64);
+      const now = new Date();
+      const counts = await Promise.all(
+        nodes.map((node) => takeAtOnce(node.attemptWindows, subject, 15, now)),
+      );
+      const all = counts.flat().sort((a, b) => a - b);
+      expect(all).to.deep.equal(Array.from({ length: 30 }, (_, index) => index + 1));
+      expect(await nodes[1]!.attemptWindows.take(subject, now, 60_000)).to.equal(31);
+    } finally {
+      await Promise.all(nodes.map((node) => node.close()));
     }
   });
 });

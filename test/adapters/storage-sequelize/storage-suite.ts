@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { DatabaseTarget } from '../../../adapters/storage-sequelize/connect-database.js';
 import type { SequelizeStorage } from '../../../adapters/storage-sequelize/sequelize-storage.js';
+import { attemptWindowSpecs } from './attempt-window-specs.js';
 import { auditSpecs } from './audit-specs.js';
 import { auditTamperSpecs } from './audit-tamper-specs.js';
 import { credentialSpecs } from './credential-specs.js';
@@ -143,5 +144,6 @@ export function storageSuite(makeFixture: () => StorageFixture): void {
     transactionSpecs(context);
     tenantGuardSpecs(context);
     sessionSpecs(context);
+    attemptWindowSpecs(context);
   });
 }

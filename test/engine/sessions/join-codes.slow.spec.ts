@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Storage } from '../../../engine/contracts/storage-contract.js';
 import { fromBase64 } from '../../../sdk/crypto/bytes.js';
 import { verifyAppletTicket } from '../../../sdk/session/applet-ticket.js';
 import { END_USER_ID_PATTERN } from '../../../engine/sessions/session-secrets.js';
@@ -81,6 +82,25 @@ describe('join codes', function () {
     expect(later.status, later.text).to.equal(200);
   });
 
+  it('refuses all but ten of many simultaneous wrong codes from one address', async () => {
+    const made = await createSession(world, world.alice);
+    const headers = from();
+    const wrong = otherCode(made.joinCode);
+    const answers = await Promise.all(Array.from({ length: 25 }, () => joinFrom(headers, wrong)));
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses).to.deep.equal([...Array(10).fill(404), ...Array(15).fill(429)]);
+    expectError(await joinFrom(headers, made.joinCode), 429, 'TETHER_E_RATE_LIMITED');
+  });
+
+  it('does not count right codes against the address', async () => {
+    const headers = from();
+    for (let i = 0; i < 12; i += 1) {
+      const made = await createSession(world, world.alice);
+      const answer = await joinFrom(headers, made.joinCode);
+      expect(answer.status, answer.text).to.equal(200);
+    }
+  });
+
   it('serves a signed applet ticket as an attachment, verifiable against its own key', async () => {
     const made = await createSession(world, world.alice);
     const answer = await world.engine.request('/api/v1/sessions/join/applet', {
@@ -103,9 +123,10 @@ describe('join codes', function () {
     expectError(reuse, 404, 'TETHER_E_JOIN_CODE');
   });
 
-  it('closes a waiting session whose code expired unused, with code-expired', async function () {
+  it('closes a session whose code expired unused, and sweeps ended limits', async function () {
     this.timeout(30_000);
     const made = await createSession(world, world.alice);
+    expectError(await joinFrom(from(), otherCode(made.joinCode)), 404, 'TETHER_E_JOIN_CODE');
     world.clock.advanceMinutes(21);
     const deadline = Date.now() + 12_000;
     let state = '';
@@ -121,5 +142,7 @@ describe('join codes', function () {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(state).to.equal('closed');
+    const storage = world.engine.engine.root.get<Storage>(Storage);
+    expect(await storage.attemptWindows.sweep(world.clock.now()), 'swept already').to.equal(0);
   });
 });
