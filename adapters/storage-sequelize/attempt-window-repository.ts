@@ -1,21 +1,20 @@
-import { Op, QueryTypes, UniqueConstraintError, type Sequelize } from 'sequelize';
+import { Op, UniqueConstraintError, type Sequelize } from 'sequelize';
 import type { AttemptWindowRepository } from '../../engine/contracts/storage-contract.js';
 import { TetherError } from '../../engine/errors.js';
-import type { Dialect } from './connect-database.js';
 import { guarded, storageError } from './storage-errors.js';
 import type { StorageModels } from './storage-models.js';
 import { checkText } from './text-checks.js';
+import { updateReturning } from './update-returning.js';
 
 /** A take that lost the race to open a window tries once more, and then counts in that one. */
 const TRIES = 2;
 
-const SET = 'UPDATE attempt_windows SET attempts = attempts + 1';
-const LIVE = 'WHERE subject = $subject AND ends_at_ms > $now';
 /** One statement adds an attempt and reads the count back, so no other take comes between. */
-const COUNT_IN_LIVE: Readonly<Record<Dialect, string>> = {
-  sqlite: `${SET} ${LIVE} RETURNING attempts`,
-  postgres: `${SET} ${LIVE} RETURNING attempts`,
-  mssql: `${SET} OUTPUT INSERTED.attempts ${LIVE}`,
+const COUNT_IN_LIVE = {
+  table: 'attempt_windows',
+  set: 'attempts = attempts + 1',
+  where: 'subject = $subject AND ends_at_ms > $now',
+  column: 'attempts',
 };
 
 /**
@@ -24,10 +23,7 @@ const COUNT_IN_LIVE: Readonly<Record<Dialect, string>> = {
  * of two nodes opening a window at once count in the first one's instead.
  */
 export class SequelizeAttemptWindowRepository implements AttemptWindowRepository {
-  constructor(
-    private readonly models: StorageModels,
-    private readonly dialect: Dialect,
-  ) {}
+  constructor(private readonly models: StorageModels) {}
 
   async take(subject: string, now: Date, windowMs: number): Promise<number> {
     checkText('subject', subject, 64);
@@ -61,11 +57,9 @@ export class SequelizeAttemptWindowRepository implements AttemptWindowRepository
   /** The count of the subject's live window after adding one, or undefined with none live. */
   private countInLive(subject: string, nowMs: number): Promise<number | undefined> {
     return guarded('attempt window', async () => {
-      const rows = await this.sequelize().query<{ attempts: number }>(COUNT_IN_LIVE[this.dialect], {
-        bind: { subject, now: nowMs },
-        type: QueryTypes.SELECT,
-      });
-      return rows[0] === undefined ? undefined : Number(rows[0].attempts);
+      const bind = { subject, now: nowMs };
+      const [counted] = await updateReturning(this.sequelize(), COUNT_IN_LIVE, bind);
+      return counted;
     });
   }
 

@@ -78,7 +78,7 @@ export class SequelizeStorage implements Storage {
     this.unit = unitOf(this.models);
     this.tenants = this.unit.tenants;
     this.sessionLocator = new SequelizeSessionLocator(this.models);
-    this.attemptWindows = new SequelizeAttemptWindowRepository(this.models, dialect);
+    this.attemptWindows = new SequelizeAttemptWindowRepository(this.models);
   }
 
   forTenant(tenantId: TenantId): TenantScope {

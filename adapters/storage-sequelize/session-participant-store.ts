@@ -1,9 +1,18 @@
-import type { Transaction } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 import type { SessionParticipant, TenantId } from '../../engine/contracts/storage-contract.js';
 import { guarded } from './storage-errors.js';
 import type { Row, StorageModels } from './storage-models.js';
 import { checkText, isUuid } from './text-checks.js';
 import { TransactionBound } from './transaction-bound.js';
+import { updateReturning } from './update-returning.js';
+
+/** Adds a connection and reads the new count in one statement, so two nodes never share one. */
+const COUNT_CONNECTION = {
+  table: 'session_participants',
+  set: 'connections = connections + 1',
+  where: 'tenant_id = $tenant AND session_ref = $ref AND participant_id = $participant',
+  column: 'connections',
+};
 
 function toParticipant(row: Row): SessionParticipant {
   const optional = (field: string) => {
@@ -75,6 +84,15 @@ export abstract class SessionParticipantStore extends TransactionBound {
         ...this.options(),
       });
       return rows.map(toParticipant);
+    });
+  }
+
+  countConnection(ref: string, participantId: string): Promise<number | undefined> {
+    return guarded('session participant', async () => {
+      const sequelize = this.models.sessionParticipants.sequelize as Sequelize;
+      const bind = { tenant: this.tenantId, ref, participant: participantId };
+      const [count] = await updateReturning(sequelize, COUNT_CONNECTION, bind, this.options());
+      return count;
     });
   }
 

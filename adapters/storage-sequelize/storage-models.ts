@@ -245,6 +245,7 @@ function defineSessionModels(sequelize: Sequelize) {
       secretHash: text(64),
       joinedAt: date(),
       leftAt: date(),
+      connections: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
     },
     { tableName: 'session_participants' },
   );

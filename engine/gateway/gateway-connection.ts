@@ -38,7 +38,7 @@ export class GatewayConnection implements RoomMember, QueueSink {
   participantId: string | undefined;
   nonce: string | undefined;
   certificate: ParticipantCertificate | undefined;
-  since = 0;
+  connection = 0;
   /** Cleared by each keepalive ping, set by each pong. */
   alive = true;
   private phase: Phase = 'pending';
@@ -229,6 +229,7 @@ export class GatewayConnection implements RoomMember, QueueSink {
   private async join(admission: Admission, boxKey: string): Promise<void> {
     this.admission = admission;
     this.participantId = admission.participantId;
+    this.connection = admission.connection;
     this.nonce = randomBytes(9).toString('base64url');
     this.learned?.delete(admission.participantId);
     this.pendingPeers?.delete(admission.participantId);
@@ -250,7 +251,6 @@ export class GatewayConnection implements RoomMember, QueueSink {
   private async becomeReady(admission: Admission): Promise<void> {
     const { participantId, role, sessionRef } = admission;
     this.phase = 'ready';
-    this.since = Date.now();
     this.room!.promote(this as this & { participantId: string });
     const peers = [...(this.pendingPeers?.values() ?? [])];
     this.pendingPeers = undefined;
@@ -272,12 +272,12 @@ export class GatewayConnection implements RoomMember, QueueSink {
       'participant connected',
     );
 
-    const { nonce, since, certificate } = this as {
+    const { nonce, connection, certificate } = this as {
       nonce: string;
-      since: number;
+      connection: number;
       certificate: ParticipantCertificate;
     };
-    await this.room!.publishPeers({ t: 'announce', participantId, nonce, since, certificate });
+    await this.room!.publishPeers({ t: 'announce', participantId, nonce, connection, certificate });
     this.connectedCall = this.context
       .port()
       .connected(admission)

@@ -6,8 +6,9 @@ import type { ParticipantCertificate } from '../../sdk/crypto/participant-certif
  * What gateway nodes tell each other about a session's connections, on `session:<id>:peers`.
  * `nonce` names one connection, so a reconnect of the same participant is told apart.
  * - `who`: a connection is joining; every ready connection answers it with a `present`.
- * - `announce`: a connection is ready (`since`, ms); peers forward it as `peer`, and an older
- *   connection of the same participant closes as replaced.
+ * - `announce`: a connection is ready; peers forward it as `peer`, and a connection of the same
+ *   participant with a lower `connection` number (opened before it, on any node) closes as
+ *   replaced.
  * - `left`: a ready connection closed (`gone` when removed); peers forward it as `peer-left`.
  */
 export type PeerMessage =
@@ -16,7 +17,8 @@ export type PeerMessage =
       readonly t: 'announce';
       readonly participantId: string;
       readonly nonce: string;
-      readonly since: number;
+      /** The participant's connection number from the storage (Admission.connection). */
+      readonly connection: number;
       readonly certificate: ParticipantCertificate;
     }
   | {
@@ -60,7 +62,7 @@ export function readPeerMessage(message: BusMessage): PeerMessage | undefined {
   if (fields.t === 'left' && typeof fields.gone === 'boolean') {
     return fields as unknown as PeerMessage;
   }
-  if (fields.t === 'announce' && typeof fields.since === 'number' && isCertificate(fields)) {
+  if (fields.t === 'announce' && Number.isSafeInteger(fields.connection) && isCertificate(fields)) {
     return fields as unknown as PeerMessage;
   }
   return undefined;

@@ -21,8 +21,8 @@ export interface RoomMember {
   /** Set once admitted; names this connection among the participant's connections. */
   readonly nonce: string | undefined;
   readonly isReady: boolean;
-  /** When the connection became ready (ms since the epoch); 0 before. */
-  readonly since: number;
+  /** The participant's connection number (Admission.connection) once admitted; 0 before. */
+  readonly connection: number;
   readonly certificate: ParticipantCertificate | undefined;
   /** A peer connection is there (it may be a reconnect, with a new nonce). */
   learn(participantId: string, nonce: string, certificate: ParticipantCertificate): void;
@@ -167,10 +167,8 @@ export class SessionRoom {
       return member.learn(peer.participantId, peer.nonce, peer.certificate);
     }
     if (!member.isReady || member.nonce === peer.nonce) return;
-    // Two connections of one participant: the later one stays (ties broken by nonce).
-    const older =
-      member.since < peer.since || (member.since === peer.since && member.nonce! < peer.nonce);
-    if (older) member.close(CLOSE.replaced, 'replaced');
+    // Two connections of one participant: the one opened later, by the storage's count, stays.
+    if (member.connection < peer.connection) member.close(CLOSE.replaced, 'replaced');
   }
 
   /** Every ready connection here answers a joining connection of another participant. */

@@ -27,6 +27,9 @@ import { PERMISSION_ID_PATTERN } from '../contracts/permission-contract.js';
 const GUID = /^[0-9a-f]{32}$/;
 const SINGLE_PROMPT = 'single-prompt';
 
+/** What a seat's check gives, before the storage numbers the connection. */
+type SeatAdmission = Omit<Admission, 'connection' | 'seated'>;
+
 /**
  * The sessions service as the gateway sees it: admission of both kinds of participant, their
  * comings and goings, the end of a session from inside it, consent reports and byte counts.
@@ -137,7 +140,8 @@ export class SessionGateway implements SessionGatewayPort {
       const session = await this.deps.storage.forTenant(tenantId).sessions.findByRef(sessionRef);
       if (!session || session.state === 'closed') throw refused();
       const principal = await this.authenticator.authenticateSignIn(tenantId, signInId, clientIp);
-      return this.seatOf(tenantId, session, principal);
+      const seat = await this.seatOf(tenantId, session, principal);
+      return { ...seat, connection: admission.connection };
     });
   }
 
@@ -178,16 +182,18 @@ export class SessionGateway implements SessionGatewayPort {
     const session = await repo.findByRef(where.ref);
     if (!session || session.state === 'closed') throw refused();
     const admission = await this.admitTo(where.tenantId, session, request);
+    const connection = await repo.countConnection(session.ref, admission.participantId);
+    if (connection === undefined) throw refused();
     const participants = await repo.participants(session.ref);
     const seated = participants.filter((p) => p.leftAt === undefined).map((p) => p.id);
-    return { ...admission, seated };
+    return { ...admission, seated, connection };
   }
 
   private async admitTo(
     tenantId: TenantId,
     session: SupportSessionRecord,
     request: AdmissionRequest,
-  ): Promise<Admission> {
+  ): Promise<SeatAdmission> {
     const repo = this.deps.storage.forTenant(tenantId).sessions;
     const { credentials } = request;
     if (credentials.kind === 'end-user') {
@@ -210,7 +216,7 @@ export class SessionGateway implements SessionGatewayPort {
     session: SupportSessionRecord,
     token: string,
     ip: string,
-  ): Promise<Admission> {
+  ): Promise<SeatAdmission> {
     const principal = await this.technician(token, ip);
     if (principal.tenantId !== tenantId) throw refused();
     return this.seatOf(tenantId, session, principal);
@@ -221,7 +227,7 @@ export class SessionGateway implements SessionGatewayPort {
     tenantId: TenantId,
     session: SupportSessionRecord,
     principal: Principal,
-  ): Promise<Admission> {
+  ): Promise<SeatAdmission> {
     const participantId = technicianParticipantId(principal.memberId);
     const seat = await this.deps.storage
       .forTenant(tenantId)
@@ -270,7 +276,7 @@ export class SessionGateway implements SessionGatewayPort {
       permissions?: string[];
       policy?: { [key: string]: JsonValue };
     } = {},
-  ): Admission {
+  ): SeatAdmission {
     const { name, ...technician } = extra;
     return {
       tenantId,

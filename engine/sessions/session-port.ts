@@ -51,6 +51,11 @@ export interface Admission {
    * from before that is not among them (nor connected now) left for good meanwhile.
    */
   readonly seated?: readonly string[];
+  /**
+   * This connection's number among the participant's connections, counted by the storage that
+   * every node shares: of two connections of one participant, the higher number stays.
+   */
+  readonly connection: number;
 }
 
 /** Consent outcomes the end user's side reports, for the audit trail. */

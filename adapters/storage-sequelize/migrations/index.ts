@@ -7,6 +7,7 @@ import * as groupAddresses from './0005-group-addresses.js';
 import * as sessions from './0006-sessions.js';
 import * as pluginRecordIndex from './0007-plugin-record-index.js';
 import * as attemptWindows from './0008-attempt-windows.js';
+import * as participantConnections from './0009-participant-connections.js';
 
 /** One schema change; names sort in the order they apply. */
 export interface Migration {
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   sessions,
   pluginRecordIndex,
   attemptWindows,
+  participantConnections,
 ];

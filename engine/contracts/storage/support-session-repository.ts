@@ -137,6 +137,13 @@ export interface SupportSessionRepository {
   findParticipant(ref: string, participantId: string): Promise<SessionParticipant | undefined>;
   /** Every participant session `ref` has had, those who left included. */
   participants(ref: string): Promise<readonly SessionParticipant[]>;
+  /**
+   * Numbers a new gateway connection of the participant: resolves with how many connections it
+   * has opened, this one included, counted in the database every node shares; so of two
+   * connections the later one has the higher number, whichever nodes they reached. Undefined
+   * when the session has no such participant.
+   */
+  countConnection(ref: string, participantId: string): Promise<number | undefined>;
   /** Marks the first connection; true only the first time. */
   markJoined(ref: string, participantId: string, at: Date): Promise<boolean>;
   /** The participant loses its place; true when it had one. */

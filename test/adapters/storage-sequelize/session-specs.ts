@@ -162,6 +162,24 @@ export function sessionSpecs(context: SuiteContext): void {
       expect(await other.participants(made.ref)).to.deep.equal([]);
     });
 
+    it("numbers a participant's connections, each simultaneous one once", async () => {
+      const made = await make();
+      const id = `u-${hex(8)}`;
+      await repo().putParticipant({ sessionRef: made.ref, id, role: 'end-user', kind: 'end-user' });
+      expect(await repo().countConnection(made.ref, id)).to.equal(1);
+      const together = await Promise.all(
+        Array.from({ length: 8 }, () => repo().countConnection(made.ref, id)),
+      );
+      expect(together.sort((a, b) => a! - b!)).to.deep.equal([2, 3, 4, 5, 6, 7, 8, 9]);
+      await repo().putParticipant({ sessionRef: made.ref, id, role: 'end-user', kind: 'end-user' });
+      expect(await repo().countConnection(made.ref, id), 'seated again').to.equal(10);
+      const other = context.storage.forTenant(otherTenantId).sessions;
+      expect(await other.countConnection(made.ref, id), 'another tenant').to.equal(undefined);
+      expect(await repo().countConnection(made.ref, 'u-unknown')).to.equal(undefined);
+      expect(await repo().countConnection("x' OR 1=1 --", id)).to.equal(undefined);
+      expect(await repo().countConnection(made.ref, id)).to.equal(11);
+    });
+
     it('adds the relayed bytes of many sessions at once, in its tenant only', async () => {
       const made = await Promise.all(Array.from({ length: 205 }, () => make()));
       const counts = new Map(made.map((session, i) => [session.ref, i + 1]));

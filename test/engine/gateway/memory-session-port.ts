@@ -43,6 +43,9 @@ export const FIXTURE_TENANT = 'tenant-1' as TenantId;
  */
 export class MemorySessionPort implements SessionGatewayPort {
   readonly calls: PortCall[] = [];
+  /** Numbers connections as the storage does: each admission gets the next. */
+  private connections = 0;
+  private readonly numbered = new Map<string, number>();
   readonly bytes = new Map<string, number>();
   private readonly sessions = new Map<string, FixtureSession>();
   private readonly watchers = new Map<string, readonly string[]>();
@@ -93,6 +96,16 @@ export class MemorySessionPort implements SessionGatewayPort {
     ).length;
   }
 
+  /** The connection number of the participant's latest admission, waited for briefly. */
+  async lastAdmission(participantId: string): Promise<number> {
+    for (let tries = 0; tries < 100; tries += 1) {
+      const number = this.numbered.get(participantId);
+      if (number !== undefined) return number;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    throw new Error(`${participantId} was not admitted`);
+  }
+
   async admit(request: AdmissionRequest): Promise<Admission> {
     this.calls.push({ what: 'admit', detail: request.clientIp });
     const session = this.sessions.get(request.sessionId);
@@ -108,6 +121,7 @@ export class MemorySessionPort implements SessionGatewayPort {
       participantId: participant.participantId,
       role: participant.role,
       state: session.state,
+      connection: this.number(participant.participantId),
       ...(technician
         ? {
             memberId: 'member-1',
@@ -117,6 +131,12 @@ export class MemorySessionPort implements SessionGatewayPort {
           }
         : {}),
     };
+  }
+
+  private number(participantId: string): number {
+    this.connections += 1;
+    this.numbered.set(participantId, this.connections);
+    return this.connections;
   }
 
   async connected(admission: Admission): Promise<void> {

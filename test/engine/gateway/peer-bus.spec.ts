@@ -47,10 +47,15 @@ describe('gateway peers over the bus', () => {
   }
 
   const json = (value: unknown) => value as JsonValue as BusMessage;
-  const announce = (id: string, nonce: string, certificate: ParticipantCertificate) =>
+  const announce = (
+    id: string,
+    nonce: string,
+    certificate: ParticipantCertificate,
+    connection: unknown = 1,
+  ) =>
     harness.bus.publish(
       PEERS,
-      json({ t: 'announce', participantId: id, nonce, since: 1, certificate }),
+      json({ t: 'announce', participantId: id, nonce, connection, certificate }),
     );
   const present = (
     to: string,
@@ -154,5 +159,21 @@ describe('gateway peers over the bus', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(client.ws.readyState).to.equal(client.ws.OPEN);
     expect(client.texts('peer')).to.have.length(0);
+  });
+
+  it('closes as replaced only for a connection the storage numbered after its own', async () => {
+    const client = await harness.connect();
+    client.send(endUserAuth(SESSION, 'eu-1', 'secret'));
+    const ours = await harness.port.lastAdmission('eu-1');
+    await client.next('ready');
+    const elsewhere = certificateOf('eu-1');
+    // Numbers from before ours (a stale announce), ours again, and malformed ones change nothing.
+    for (const connection of [ours - 1, ours, ours + 0.5, `${ours + 1}`, undefined]) {
+      await announce('eu-1', `other-${String(connection)}`, elsewhere, connection);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(client.ws.readyState).to.equal(client.ws.OPEN);
+    await announce('eu-1', 'newer', elsewhere, ours + 1);
+    expect(await client.closedWithin()).to.deep.equal({ code: 4010, reason: 'replaced' });
   });
 });
