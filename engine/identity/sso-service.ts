@@ -192,6 +192,8 @@ export class SsoService {
 
   private async useOnce(tenant: Tenant, assertionId: string, expiresAt: Date): Promise<void> {
     const assertions = this.deps.storage.forTenant(tenant.id).ssoAssertions;
+    // The tenant's ids past their keep time go first, so the table holds only those that count.
+    await assertions.sweep(this.deps.clock.now());
     if (!(await assertions.remember(assertionId, expiresAt))) throw new SsoRefusal('replayed');
   }
 

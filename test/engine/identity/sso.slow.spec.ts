@@ -218,6 +218,15 @@ describe('SAML single sign-on', () => {
       await expectRefused(saml, 'replayed');
     });
 
+    it('drops used assertion ids past their keep time at the next sign-in', async () => {
+      const assertions = tenantScope(engine).ssoAssertions;
+      const past = new Date(Date.now() - MINUTE);
+      expect(await assertions.remember('kept-until-a-minute-ago', past)).to.equal(true);
+      expect((await post(valid())).status).to.equal(303);
+      const later = new Date(Date.now() + MINUTE);
+      expect(await assertions.remember('kept-until-a-minute-ago', later), 'swept').to.equal(true);
+    });
+
     it('refuses a NameID that is no member’s SSO id', async () => {
       await expectRefused(valid({ nameId: 'nobody@idp' }), 'unknown-account');
       expect((await lastFailure())?.actor).to.deep.equal({
