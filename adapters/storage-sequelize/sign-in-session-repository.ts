@@ -126,4 +126,12 @@ export class SequelizeSignInSessionRepository
       return count;
     });
   }
+
+  sweep(before: Date): Promise<number> {
+    const where = {
+      tenantId: this.tenantId,
+      [Op.or]: [{ expiresAt: { [Op.lt]: before } }, { revokedAt: { [Op.lt]: before } }],
+    };
+    return guarded('sign-ins', () => this.models.signIns.destroy({ where, ...this.options() }));
+  }
 }

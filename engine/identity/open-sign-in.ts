@@ -9,6 +9,13 @@ import type { IdentityDeps } from './identity-deps.js';
 import { digest, newCsrfToken, newSignInToken } from './sign-in-token.js';
 import { secondFactorRequired, type TenantPolicy } from './tenant-policy.js';
 
+/**
+ * How long an ended sign-in (expired or revoked) stays stored: long enough that a token coming
+ * back after a weekend still gets its idle-logoff audit entry, short enough that the table holds
+ * only recent sign-ins.
+ */
+const ENDED_SIGN_IN_KEEP_MS = 7 * 24 * 3600_000;
+
 /** A sign-in just made: the token to present from now on, and a browser's CSRF token. */
 export interface OpenedSignIn {
   readonly token: string;
@@ -39,7 +46,10 @@ export async function openSignIn(
   const now = deps.clock.now();
   const token = newSignInToken(tenantId);
   const csrfToken = client.kind === 'browser' ? newCsrfToken() : undefined;
-  const session = await deps.storage.forTenant(tenantId).signIns.create({
+  const signIns = deps.storage.forTenant(tenantId).signIns;
+  // Each new sign-in first deletes the tenant's sign-ins that ended over a week ago.
+  await signIns.sweep(new Date(now.getTime() - ENDED_SIGN_IN_KEEP_MS));
+  const session = await signIns.create({
     tokenHash: token.hash,
     memberId: member.id,
     client: client.kind,

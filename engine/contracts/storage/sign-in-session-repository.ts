@@ -53,4 +53,9 @@ export interface SignInSessionRepository {
   revoke(id: string, at: Date): Promise<void>;
   /** Revokes every open sign-in of the member, except `keep` if given; resolves with the count. */
   revokeAllOf(memberId: string, at: Date, keep?: string): Promise<number>;
+  /**
+   * Deletes the sign-ins that expired, or were revoked, before `before`; resolves with how
+   * many. A deleted sign-in's token is refused like an expired one: it is no longer found.
+   */
+  sweep(before: Date): Promise<number>;
 }

@@ -157,6 +157,35 @@ export function signInSpecs(context: SuiteContext): void {
       expect(await scope.signIns.revokeAllOf('not-a-uuid', now)).to.equal(0);
     });
 
+    it('sweeps sign-ins expired or revoked before a time, in its tenant only', async () => {
+      const a = await tenantWithMember('sign-in-sweep');
+      const b = await tenantWithMember('sign-in-sweep-other');
+      const cut = at('2030-01-10T00:00:00.000Z');
+      const before = at('2030-01-09T23:59:59.999Z');
+      const after = at('2030-01-10T00:00:00.001Z');
+      const make = (scope: TenantScope, memberId: string, expiresAt: Date) =>
+        scope.signIns.create(newSession(memberId, { expiresAt }));
+      const expired = await make(a.scope, a.member.id, before);
+      const expiresAtCut = await make(a.scope, a.member.id, cut);
+      const live = await make(a.scope, a.member.id, after);
+      const revokedBefore = await make(a.scope, a.member.id, after);
+      const revokedAfter = await make(a.scope, a.member.id, after);
+      await a.scope.signIns.revoke(revokedBefore.id, before);
+      await a.scope.signIns.revoke(revokedAfter.id, after);
+      const othersExpired = await make(b.scope, b.member.id, before);
+
+      expect(await a.scope.signIns.sweep(cut)).to.equal(2);
+      expect(await a.scope.signIns.findById(expired.id)).to.equal(undefined);
+      expect(await a.scope.signIns.findById(revokedBefore.id)).to.equal(undefined);
+      for (const kept of [expiresAtCut, live, revokedAfter]) {
+        expect(await a.scope.signIns.findById(kept.id), kept.id).to.not.equal(undefined);
+      }
+      expect(await b.scope.signIns.findById(othersExpired.id), 'other tenant').to.not.equal(
+        undefined,
+      );
+      expect(await a.scope.signIns.sweep(cut)).to.equal(0);
+    });
+
     it('refuses a second sign-in with the same token hash with TETHER_E_CONFLICT', async () => {
       const a = await tenantWithMember('sign-in-dup-a');
       const b = await tenantWithMember('sign-in-dup-b');

@@ -9,6 +9,7 @@ import {
   sessionOf,
   setPolicy,
   tenantScope,
+  tokenHash,
 } from '../../support/identity-helpers.js';
 import { TestClock } from '../../support/test-clock.js';
 
@@ -165,5 +166,27 @@ describe('sign-in lifetime', () => {
     expectError(change, 401, 'TETHER_E_SIGN_IN_FAILED');
     expect((await sessionOf(engine, other.headers)).status).to.equal(200);
     await loginOk(engine, member.email, PASSWORD);
+  });
+
+  // Last in this file: it moves the shared clock on by a week.
+  it('deletes a sign-in a week after it ended; its token stays refused', async () => {
+    const member = await newMember();
+    const stored = (headers: Record<string, string>) =>
+      tenantScope(engine).signIns.findByTokenHash(tokenHash(headers));
+    const signedOut = await loginOk(engine, member.email, PASSWORD);
+    const logout = { method: 'POST', headers: signedOut.headers } as const;
+    expect((await engine.request('/api/v1/auth/logout', logout)).status).to.equal(204);
+    const idle = await loginOk(engine, member.email, PASSWORD);
+
+    clock.advanceMinutes(7 * 24 * 60 + 1);
+    const next = await loginOk(engine, member.email, PASSWORD);
+    expect(await stored(signedOut.headers), 'signed out over a week ago').to.equal(undefined);
+    expect(await stored(idle.headers), 'idle for less than a week').to.not.equal(undefined);
+    expectError(await sessionOf(engine, signedOut.headers), 401, 'TETHER_E_SESSION_EXPIRED');
+
+    clock.advanceMinutes(30);
+    await loginOk(engine, member.email, PASSWORD);
+    expect(await stored(idle.headers), 'idle for over a week').to.equal(undefined);
+    expect(await stored(next.headers), 'idle for 30 minutes').to.not.equal(undefined);
   });
 });
