@@ -21,7 +21,7 @@ async function appliedMigrations(target: DatabaseTarget): Promise<string[]> {
   }
 }
 
-describe('SequelizeStorage.migrate on PostgreSQL, two nodes at once', () => {
+describe('SequelizeStorage on PostgreSQL, two nodes at once', () => {
   const fixture = postgresFixture();
 
   before(() => fixture.setUp());
@@ -47,13 +47,6 @@ describe('SequelizeStorage.migrate on PostgreSQL, two nodes at once', () => {
       await Promise.all([first.close(), second.close()]);
     }
   });
-});
-
-describe('SequelizeStorage.attemptWindows on PostgreSQL, two nodes at once', () => {
-  const fixture = postgresFixture();
-
-  before(() => fixture.setUp());
-  after(() => fixture.tearDown());
 
   it('counts every attempt once when two nodes take the same subject at once', async () => {
     const target = await fixture.fresh();
