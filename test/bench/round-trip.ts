@@ -34,6 +34,15 @@ export interface RoundTripPair {
 
 const RESULT_SLACK_MS = 60_000;
 const SETTLE_WINDOW_MS = 1_000;
+/**
+ * V8's first young-generation size, held for the whole life of every round-trip worker of
+ * either relay. Connecting a thousand sessions through the engine (certificates checked, keys
+ * derived) grew its workers' young generation: in the timed runs they allocated 3-6 MB between
+ * two collections, the plain relay's workers 0.6-1.5 MB, and each collection paused 2-6 ms
+ * instead of 1-1.5. A cost of connecting a thousand sessions from one process, which no real
+ * client has.
+ */
+const WORKER_HEAP_ARGS = ['--max-semi-space-size=1'];
 
 /**
  * Starts a round-trip measurement in two worker processes (the fd limit and two cores make one
@@ -95,7 +104,7 @@ async function startWorker(
 ): Promise<BenchChild> {
   const { profileDir } = setup;
   const profileName = `${job.kind}-round-trip-${job.role}.cpuprofile`;
-  const nodeArgs = profileArgs(profileDir, profileName);
+  const nodeArgs = [...WORKER_HEAP_ARGS, ...profileArgs(profileDir, profileName)];
   const worker = spawnBenchChild(name, benchScript('round-trip-client'), [], process.env, {
     nodeArgs,
   });
