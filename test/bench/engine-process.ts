@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { RELAY_START_FLAGS } from '../../engine/cli/heap-tuning.js';
 import { CLI } from '../support/fixture-paths.js';
 import { cleanEnv } from '../support/cli-process.js';
 import { spawnBenchChild, type BenchChild } from './bench-processes.js';
@@ -51,10 +52,11 @@ export function removeEngineDataDirs(): void {
 }
 
 /**
- * Starts `node dist/engine/cli/tether-cli.js start` on 127.0.0.1, a free port and a fresh data
- * folder, with JSON logs; waits for "engine started". With `inspect`, the inspector listens on
- * a loopback port so memory can be read after garbage collection; it costs the relay about a
- * fifth of its throughput, so timed runs use an engine without it.
+ * Starts `node --no-memory-reducer dist/engine/cli/tether-cli.js start` (node's flags as
+ * `npm start` gives them) on 127.0.0.1, a free port and a fresh data folder, with JSON logs;
+ * waits for "engine started". With `inspect`, the inspector listens on a loopback port so
+ * memory can be read after garbage collection; it costs the relay about a fifth of its
+ * throughput, so timed runs use an engine without it.
  */
 export async function startEngineProcess(inspect: boolean): Promise<EngineProcess> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tether-bench-engine-'));
@@ -69,7 +71,10 @@ export async function startEngineProcess(inspect: boolean): Promise<EngineProces
     TETHER_SESSION_GRACE_SECONDS: String(GRACE_SECONDS),
   });
   const args = ['start', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir];
-  const engine = spawnBenchChild('engine', CLI, args, env, { jsonStdout: false });
+  const engine = spawnBenchChild('engine', CLI, args, env, {
+    jsonStdout: false,
+    nodeArgs: RELAY_START_FLAGS,
+  });
   engines.add(engine);
   const stdout = collectStdout(engine);
   try {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { RELAY_START_FLAGS } from '../../engine/cli/heap-tuning.js';
 import { CLI } from './fixture-paths.js';
 
 /** What a finished CLI run printed and how it ended. */
@@ -23,7 +24,7 @@ export function runCli(
   options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number; input?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [...RELAY_START_FLAGS, CLI, ...args], {
       cwd: options.cwd,
       env: cleanEnv(options.env),
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -58,7 +59,7 @@ export async function startCli(
   args: readonly string[],
   options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<RunningCli> {
-  const child = spawn(process.execPath, [CLI, 'start', ...args], {
+  const child = spawn(process.execPath, [...RELAY_START_FLAGS, CLI, 'start', ...args], {
     cwd: options.cwd,
     env: cleanEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,14 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { applyHeapTuning, RELAY_HEAP_FLAGS } from '../../../engine/cli/heap-tuning.js';
+import {
+  applyHeapTuning,
+  RELAY_HEAP_FLAGS,
+  RELAY_START_FLAGS,
+} from '../../../engine/cli/heap-tuning.js';
 import { loadSettings } from '../../../engine/config/load-settings.js';
 import { collectingLogger } from '../../support/collecting-logger.js';
+import { CLI } from '../../support/fixture-paths.js';
 
 const parsed = (lines: string[]) => lines.map((line) => JSON.parse(line) as object);
 
@@ -13,22 +19,38 @@ describe('heap tuning of tether start', () => {
     const settings = loadSettings({ env: {} });
     expect(settings.heapTuning).to.equal('relay');
 
-    applyHeapTuning(settings, logger, (flag) => set.push(flag));
+    applyHeapTuning(settings, logger, (flag) => set.push(flag), [...RELAY_START_FLAGS]);
 
     expect(set).to.deep.equal([...RELAY_HEAP_FLAGS]);
     expect(lines).to.have.length(1);
     expect(parsed(lines)[0]).to.include({ name: 'engine:heap', msg: 'V8 heap tuned for relaying' });
+    expect(parsed(lines)[0]).to.deep.include({
+      flags: [...RELAY_HEAP_FLAGS, ...RELAY_START_FLAGS],
+    });
   });
 
-  it('sets nothing when heapTuning is off', () => {
+  it('warns, naming the flags, when node was started without its start flags', () => {
     const set: string[] = [];
     const { lines, logger } = collectingLogger('info');
-    const settings = loadSettings({ env: { TETHER_HEAP_TUNING: 'off' } });
 
-    applyHeapTuning(settings, logger, (flag) => set.push(flag));
+    applyHeapTuning(loadSettings({ env: {} }), logger, (flag) => set.push(flag), ['--inspect']);
 
-    expect(set).to.deep.equal([]);
-    expect(parsed(lines)[0]).to.include({ heapTuning: 'off', msg: 'V8 heap defaults kept' });
+    expect(set).to.deep.equal([...RELAY_HEAP_FLAGS]);
+    expect(lines).to.have.length(1);
+    const line = parsed(lines)[0] as { level: number; missing: string[]; msg: string };
+    expect(line.level).to.equal(40);
+    expect(line.missing).to.deep.equal([...RELAY_START_FLAGS]);
+    expect(line.msg).to.match(/started without/);
+  });
+
+  it('is started with its start flags by npm start and by the tether command', () => {
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const flags = RELAY_START_FLAGS.join(' ');
+    expect(manifest.scripts['start']).to.equal(`node ${flags} dist/engine/cli/tether-cli.js start`);
+    const firstLine = readFileSync(CLI, 'utf8').split('\n', 1)[0];
+    expect(firstLine).to.equal(`#!/usr/bin/env -S node ${flags}`);
   });
 
   it('refuses any other value with a one-line reason', () => {
@@ -42,6 +64,9 @@ describe('heap tuning of tether start', () => {
     const known = new Set(v8FlagNames());
     for (const flag of RELAY_HEAP_FLAGS) {
       expect(known, flag).to.include(/^--([a-z0-9-]+)=/.exec(flag)![1]);
+    }
+    for (const flag of RELAY_START_FLAGS) {
+      expect(known, flag).to.include(/^--no-([a-z0-9-]+)$/.exec(flag)![1]);
     }
   });
 });

@@ -86,6 +86,8 @@ describe('tether CLI', () => {
     expect(first.output().stderr).not.to.contain(secret);
     expect(first.output().stderr).to.contain('"msg":"engine stopped"');
     expect(first.output().stderr).to.contain('"msg":"V8 heap tuned for relaying"');
+    expect(first.output().stderr).to.contain('"flags":["--heap-growing-percent=100"');
+    expect(first.output().stderr).not.to.contain('started without');
     // V8 prints this, and goes on, for a flag it does not know.
     expect(first.output().stderr).not.to.contain('unrecognized flag');
 
