@@ -53,6 +53,18 @@ describe('heap tuning of tether start', () => {
     expect(firstLine).to.equal(`#!/usr/bin/env -S node ${flags}`);
   });
 
+  it('sets nothing when heapTuning is off, and asks for no start flag', () => {
+    const set: string[] = [];
+    const { lines, logger } = collectingLogger('info');
+    const settings = loadSettings({ env: { TETHER_HEAP_TUNING: 'off' } });
+
+    applyHeapTuning(settings, logger, (flag) => set.push(flag), []);
+
+    expect(set).to.deep.equal([]);
+    expect(lines).to.have.length(1);
+    expect(parsed(lines)[0]).to.include({ heapTuning: 'off', msg: 'V8 heap defaults kept' });
+  });
+
   it('refuses any other value with a one-line reason', () => {
     expect(() => loadSettings({ env: { TETHER_HEAP_TUNING: 'fast' } })).to.throw(
       /heapTuning.*expected relay or off/,
