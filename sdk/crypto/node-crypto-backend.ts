@@ -5,6 +5,7 @@ import {
   type CryptoBackend,
   type Plaintext,
 } from './crypto-backend.js';
+import { loadNativeGcm, type NativeGcm } from './native-gcm.js';
 
 const TAG_LENGTH = 16;
 
@@ -48,14 +49,28 @@ function openAes256Gcm(
   return tail.length === 0 ? body : Buffer.concat([body, tail]);
 }
 
-/** {@link CryptoBackend} on node:crypto: OpenSSL's AES-256-GCM, SHA-256 and HKDF. */
-export const nodeCryptoBackend: CryptoBackend = {
-  sha256: (data) => createHash('sha256').update(data).digest(),
-  hkdfSha256: (ikm, salt, info, length) =>
-    new Uint8Array(hkdfSync('sha256', ikm, salt, info, length)),
-  sealAes256Gcm,
-  openAes256Gcm,
-};
+/**
+ * {@link CryptoBackend} on node:crypto: OpenSSL's AES-256-GCM, SHA-256 and HKDF. With `gcm`
+ * (the sdk's addon, see native-gcm.ts), AES-256-GCM goes through it instead: the same OpenSSL
+ * cipher and the same bytes, keyed once per key rather than once per frame.
+ */
+export function createNodeCryptoBackend(gcm: NativeGcm | undefined): CryptoBackend {
+  return {
+    sha256: (data) => createHash('sha256').update(data).digest(),
+    hkdfSha256: (ikm, salt, info, length) =>
+      new Uint8Array(hkdfSync('sha256', ikm, salt, info, length)),
+    sealAes256Gcm: gcm
+      ? (key, nonce, aad, plaintext, prefix = NO_PREFIX) =>
+          gcm.seal(key, nonce, aad, plaintext, prefix)
+      : sealAes256Gcm,
+    openAes256Gcm: gcm
+      ? (key, nonce, aad, sealed) => gcm.open(key, nonce, aad, sealed)
+      : openAes256Gcm,
+  };
+}
+
+/** The node:crypto backend, through the native addon when it was built. */
+export const nodeCryptoBackend: CryptoBackend = createNodeCryptoBackend(loadNativeGcm());
 
 /** {@link nodeCryptoBackend} behind the async interface the session client uses. */
 export const nodeAsyncCryptoBackend: AsyncCryptoBackend = asyncCryptoBackend(nodeCryptoBackend);
