@@ -98,6 +98,20 @@ static int plaintext_parts(napi_env env, napi_value value, bytes_t* parts, uint3
   return 1;
 }
 
+// Seals the parts as one plaintext into `at`: ciphertext, then the tag. Returns 1 on success.
+static int seal_into(EVP_CIPHER_CTX* context, bytes_t nonce, bytes_t aad, const bytes_t* parts,
+                     uint32_t count, unsigned char* at) {
+  if (!start_frame(context, nonce, aad, 1)) return 0;
+  for (uint32_t i = 0; i < count; i++) {
+    int written = 0;
+    if (EVP_CipherUpdate(context, at, &written, parts[i].data, (int)parts[i].length) != 1) return 0;
+    at += written;
+  }
+  int tail = 0;
+  if (EVP_CipherFinal_ex(context, at, &tail) != 1) return 0;
+  return EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, TAG_BYTES, at + tail) == 1;
+}
+
 // seal(context, nonce, aad, plaintext, out, offset): writes ciphertext ‖ tag into `out` from
 // `offset`; returns the number of bytes written.
 static napi_value seal(napi_env env, napi_callback_info info) {
@@ -117,23 +131,11 @@ static napi_value seal(napi_env env, napi_callback_info info) {
   if ((size_t)offset > out.length || out.length - offset < total + TAG_BYTES || total > INT32_MAX) {
     return fail(env, "the output buffer is too small");
   }
-  unsigned char* at = (unsigned char*)out.data + offset;
-  if (!start_frame(context, nonce, aad, 1)) return fail(env, "sealing failed to start");
-  for (uint32_t i = 0; i < count; i++) {
-    int written = 0;
-    if (EVP_CipherUpdate(context, at, &written, parts[i].data, (int)parts[i].length) != 1) {
-      return fail(env, "sealing failed");
-    }
-    at += written;
-  }
-  int tail = 0;
-  if (EVP_CipherFinal_ex(context, at, &tail) != 1) return fail(env, "sealing failed to finish");
-  at += tail;
-  if (EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, TAG_BYTES, at) != 1) {
-    return fail(env, "the tag could not be read");
+  if (!seal_into(context, nonce, aad, parts, count, (unsigned char*)out.data + offset)) {
+    return fail(env, "sealing failed");
   }
   napi_value result;
-  napi_create_uint32(env, (uint32_t)(at + TAG_BYTES - ((unsigned char*)out.data + offset)), &result);
+  napi_create_uint32(env, (uint32_t)(total + TAG_BYTES), &result);
   return result;
 }
 
