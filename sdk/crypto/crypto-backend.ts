@@ -15,6 +15,9 @@
  */
 export type Plaintext = Uint8Array | readonly Uint8Array[];
 
+/** Bytes of the AES-256-GCM tag every backend writes after the ciphertext. */
+export const AES_GCM_TAG_LENGTH = 16;
+
 /**
  * The synchronous backend. An implementation must not keep a reference to `nonce` or `aad`
  * once a call returns: the frame ciphers write every frame's nonce and AAD over the same two

@@ -1,7 +1,6 @@
 import path from 'node:path';
-import type { Plaintext } from './crypto-backend.js';
-
-const TAG_LENGTH = 16;
+import { compareBytes } from './bytes.js';
+import { AES_GCM_TAG_LENGTH as TAG_LENGTH, type Plaintext } from './crypto-backend.js';
 
 /** Where `npm run build:native` puts the addon, seen from this file's place under dist/. */
 const ADDON_PATH = path.resolve(__dirname, '../../../sdk/crypto/native/build/Release');
@@ -16,7 +15,7 @@ interface GcmAddon {
     plaintext: Plaintext,
     out: Uint8Array,
     offset: number,
-  ): number;
+  ): void;
   open(
     context: object,
     nonce: Uint8Array,
@@ -72,7 +71,7 @@ export class NativeGcm {
 
   private contextFor(key: Uint8Array): object {
     const known = this.contexts.get(key);
-    if (known !== undefined && sameBytes(known.key, key)) return known.context;
+    if (known !== undefined && compareBytes(known.key, key) === 0) return known.context;
     const context = this.addon.createContext(key);
     this.contexts.set(key, { key: Uint8Array.from(key), context });
     return context;
@@ -97,10 +96,4 @@ function lengthOf(plaintext: Plaintext): number {
   let length = 0;
   for (const part of plaintext) length += part.length;
   return length;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

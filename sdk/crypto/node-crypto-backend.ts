@@ -1,13 +1,12 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync } from 'node:crypto';
 import {
+  AES_GCM_TAG_LENGTH as TAG_LENGTH,
   asyncCryptoBackend,
   type AsyncCryptoBackend,
   type CryptoBackend,
   type Plaintext,
 } from './crypto-backend.js';
 import { loadNativeGcm, type NativeGcm } from './native-gcm.js';
-
-const TAG_LENGTH = 16;
 
 const NO_PREFIX = new Uint8Array(0);
 

@@ -30,7 +30,7 @@ static napi_value fail(napi_env env, const char* message) {
   return NULL;
 }
 
-// The bytes of a Uint8Array (or any typed array view, counted in bytes).
+// The bytes of a Uint8Array (a Buffer is one); any other value is refused.
 static int view_bytes(napi_env env, napi_value value, bytes_t* out) {
   bool is_typed = false;
   if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return 0;
@@ -113,7 +113,7 @@ static int seal_into(EVP_CIPHER_CTX* context, bytes_t nonce, bytes_t aad, const 
 }
 
 // seal(context, nonce, aad, plaintext, out, offset): writes ciphertext ‖ tag into `out` from
-// `offset`; returns the number of bytes written.
+// `offset`.
 static napi_value seal(napi_env env, napi_callback_info info) {
   size_t argc = 6;
   napi_value argv[6];
@@ -134,9 +134,7 @@ static napi_value seal(napi_env env, napi_callback_info info) {
   if (!seal_into(context, nonce, aad, parts, count, (unsigned char*)out.data + offset)) {
     return fail(env, "sealing failed");
   }
-  napi_value result;
-  napi_create_uint32(env, (uint32_t)(total + TAG_BYTES), &result);
-  return result;
+  return NULL;
 }
 
 // open(context, nonce, aad, sealed, out): true when `sealed` (ciphertext ‖ tag) authenticates;
