@@ -19,6 +19,7 @@ import {
 } from './gateway-protocol.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { QueueSink } from './queue-watchers.js';
+import { ReceiverFragments } from './receiver-fragments.js';
 import { RecipientFlow } from './recipient-flow.js';
 import { envelopeHeader, readRecipient, rewrap } from './relay-envelope.js';
 import { SenderHold } from './sender-hold.js';
@@ -67,7 +68,11 @@ export class GatewayConnection implements RoomMember, QueueSink {
     private readonly context: GatewayContext,
   ) {
     ws.binaryType = 'nodebuffer';
-    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    const fragments = ReceiverFragments.of(ws);
+    ws.on('message', (data, isBinary) => {
+      this.onMessage(data, isBinary);
+      fragments?.reset();
+    });
     ws.on('pong', () => this.onPong());
     ws.on('error', (error) => this.onError(error));
     ws.on('close', (code) => this.finish(code));

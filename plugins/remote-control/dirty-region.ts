@@ -75,7 +75,7 @@ export class DirtyRegion {
           same.rows += 1;
           next.push(same);
         } else {
-          next.push({ ...run, top: row, rows: 1 });
+          next.push({ left: run.left, right: run.right, top: row, rows: 1 });
         }
       }
       for (const done of open.filter((o) => !next.includes(o))) tiles.push(this.toRect(done));

@@ -104,7 +104,7 @@ export class FlowControl {
   grew(frame: number, bytes: number): void {
     const entry = this.inFlight.get(frame);
     if (entry === undefined) return;
-    this.inFlight.set(frame, { ...entry, bytes: entry.bytes + bytes });
+    this.inFlight.set(frame, { bytes: entry.bytes + bytes, sentAt: entry.sentAt });
     this.bytesInFlight += bytes;
   }
 

@@ -100,8 +100,9 @@ export class OutboundRecords {
 
   private pump(): void {
     while (this.waiting.length > 0 && this.hasRoom(this.waiting[0]!.body.length)) {
-      const next = this.waiting.shift()!;
-      const entry: Entry = { ...next, seq: this.nextSeq++ };
+      const { channel, body, resolve, reject } = this.waiting.shift()!;
+      // Field by field: V8 (node 20) gives each `{ ...next, seq }` a hidden class of its own.
+      const entry: Entry = { seq: this.nextSeq++, channel, body, resolve, reject };
       this.pending.push(entry);
       this.pendingBytes += entry.body.length;
       this.admitted(entry);

@@ -85,8 +85,8 @@ export class TranscriptSender {
     const sent = this.chat.send(text);
     const me = this.client.participantId;
     if (me !== undefined) {
-      const entry = { id: sent.id, from: 'technician', participantId: me, text } as const;
-      this.add({ ...entry, sentAt: new Date().toISOString() });
+      const sentAt = new Date().toISOString();
+      this.add({ id: sent.id, from: 'technician', participantId: me, text, sentAt });
     }
     return sent;
   }

@@ -30,6 +30,7 @@ import {
   expectProgrammerError,
   withAfter,
 } from './audit-chain-fixtures.js';
+import { hiddenClassCount } from '../../support/hidden-classes.js';
 
 describe('audit chain', () => {
   const chain = chainOf(20);
@@ -61,6 +62,16 @@ describe('audit chain', () => {
       after.nested.level = 2;
       at.setTime(0);
       await expectWhole([record], 1);
+    });
+
+    it('gives records of one kind of event one hidden class, as storage code reads them', () => {
+      let previous: AuditLink | undefined;
+      const records = Array.from({ length: 48 }, (_, i) => {
+        const record = sealRecord(KEY, previous, eventFor(1), timeOf(i));
+        previous = record;
+        return record;
+      });
+      expect(hiddenClassCount(records)).to.be.at.most(2);
     });
 
     it('refuses a bad previous link, an invalid time and non-JSON values', () => {

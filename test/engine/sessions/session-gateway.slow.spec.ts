@@ -32,6 +32,7 @@ import {
   type JoinedBody,
   type SessionWorld,
 } from './session-fixtures.js';
+import { hiddenClassCount } from '../../support/hidden-classes.js';
 
 const boxKey = () => randomBytes(32).toString('base64');
 const tokenOf = (headers: Record<string, string>) =>
@@ -103,7 +104,7 @@ describe('the sessions service as the gateway port', function () {
       role: 'end-user',
       state: 'waiting',
     });
-    expect(admission).to.not.have.property('permissions');
+    expect(admission.permissions).to.equal(undefined);
     const bus = await recordBus(world, [sessionControlTopic(made.sessionId)]);
     await port.connected(admission);
     expect((await detail(made.id)).state).to.equal('active');
@@ -115,6 +116,18 @@ describe('the sessions service as the gateway port', function () {
     await port.connected(admission);
     const again = await auditOf(world.engine, 'session.joined');
     expect(again.filter((r) => r.target?.id === made.id)).to.have.length(1);
+  });
+
+  it('gives admissions of a kind one hidden class: the gateway reads one per frame', async () => {
+    const admissions: Admission[] = [];
+    for (let i = 0; i < 12; i++) {
+      const { made, joined } = await joinedSession();
+      admissions.push(await port.admit(request(made.sessionId, endUser(joined))));
+      admissions.push(await port.admit(request(made.sessionId, technician(world.alice.headers))));
+    }
+    const ofRole = (role: string) => admissions.filter((a) => a.role === role);
+    expect(hiddenClassCount(ofRole('end-user'))).to.be.at.most(2);
+    expect(hiddenClassCount(ofRole('technician'))).to.be.at.most(2);
   });
 
   it('refuses every bad end-user credential with the same code', async () => {

@@ -3,6 +3,7 @@ import { InboundRecords } from '../../../sdk/session/inbound-records.js';
 import { OutboundRecords, type PendingRecord } from '../../../sdk/session/outbound-records.js';
 import { SessionClientError } from '../../../sdk/session/session-client-error.js';
 import { decodeRecord, encodeControl, encodeData } from '../../../sdk/session/session-record.js';
+import { hiddenClassCount } from '../../support/hidden-classes.js';
 
 const bytes = (s: string) => Buffer.from(s, 'utf8');
 const texts = (items: readonly { body: Uint8Array }[]) =>
@@ -84,6 +85,18 @@ describe('session records', () => {
     outbound.acknowledge(4);
     await Promise.all(sends);
     expect(settled).to.deep.equal([1, 2, 3, 4]);
+  });
+
+  it('keeps every pending record in one hidden class, however many go out', async () => {
+    const admitted: PendingRecord[] = [];
+    const outbound = new OutboundRecords({ maxRecords: 1000, maxBytes: 1 << 20 }, (r) =>
+      admitted.push(r),
+    );
+    const sends = Array.from({ length: 64 }, (_, n) => outbound.enqueue('c', bytes(String(n))));
+    expect(admitted).to.have.length(64);
+    expect(hiddenClassCount(admitted)).to.be.at.most(2);
+    outbound.acknowledge(64);
+    await Promise.all(sends);
   });
 
   it('bounds the window in bytes too, but always lets one record through', () => {
