@@ -54,6 +54,8 @@ export class GatewayConnection implements RoomMember, QueueSink {
   private pendingPeers: Map<string, ParticipantCertificate> | undefined;
   private joinState: StateMessage | undefined;
   private header: Buffer | undefined;
+  /** The recipient of the last frame relayed: the next one is most likely for it too. */
+  private recipient: string | undefined;
   /** Made on the first frame relayed to or held for this connection. */
   private flow: RecipientFlow | undefined;
   private senderHold: SenderHold | undefined;
@@ -185,15 +187,16 @@ export class GatewayConnection implements RoomMember, QueueSink {
   }
 
   private relay(envelope: Buffer): void {
-    const to = readRecipient(envelope);
+    const to = readRecipient(envelope, this.recipient);
     if (to === undefined || to === this.participantId) {
       return this.close(CLOSE.badMessage, 'bad-frame');
     }
+    this.recipient = to;
     const offset = 2 + envelope[1]!;
     const bytes = envelope.length - offset;
     this.header ??= envelopeHeader(this.participantId!);
     this.context.port().countBytes(this.admission!, bytes);
-    this.context.metrics.gatewayRelayedBytes.inc(bytes);
+    this.context.metrics.countRelayedBytes(bytes);
     const room = this.room!.deliver(to, rewrap(this.header, envelope, offset));
     const holds = this.context.metrics.gatewaySenderHolds;
     if (room) (this.senderHold ??= new SenderHold(this.ws, holds)).hold(room);

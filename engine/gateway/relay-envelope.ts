@@ -10,16 +10,19 @@ for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 /**
  * The recipient named by a client's envelope `0x01 ‖ len ‖ to ‖ frame`, or undefined when the
  * envelope is malformed: another version, `len` outside 1..128, a `to` that is not a valid
- * participant id, or no frame bytes after it.
+ * participant id, or no frame bytes after it. When `to` is `previous` (a sender writes to the
+ * same peer frame after frame), that string is returned rather than a new one.
  */
-export function readRecipient(envelope: Buffer): string | undefined {
+export function readRecipient(envelope: Buffer, previous = ''): string | undefined {
   if (envelope.length < 4 || envelope[0] !== ENVELOPE_VERSION) return undefined;
   const length = envelope[1]!;
   if (length < 1 || length > 128 || envelope.length <= 2 + length) return undefined;
+  let same = previous.length === length;
   for (let i = 2; i < 2 + length; i++) {
     if (ID_BYTES[envelope[i]!] !== 1) return undefined;
+    same &&= envelope[i] === previous.charCodeAt(i - 2);
   }
-  return envelope.toString('latin1', 2, 2 + length);
+  return same ? previous : envelope.toString('latin1', 2, 2 + length);
 }
 
 /** The header `0x01 ‖ len ‖ from` the gateway puts before a frame it delivers. */
@@ -42,7 +45,8 @@ export function rewrap(header: Buffer, envelope: Buffer, offset: number): Buffer
   const start = offset - header.length;
   if (start >= 0) {
     header.copy(envelope, start);
-    return envelope.subarray(start);
+    // Ids of one length (docs/protocol.md) make the usual case: no view to make either.
+    return start === 0 ? envelope : envelope.subarray(start);
   }
   const out = Buffer.allocUnsafe(header.length + envelope.length - offset);
   header.copy(out, 0);

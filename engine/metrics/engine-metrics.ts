@@ -39,11 +39,15 @@ export class EngineMetrics {
     registers: [this.registry],
   });
 
+  /** Bytes counted by {@link countRelayedBytes} since the counter below was last read. */
+  private relayedBytes = 0;
+
   /** Bytes of frames the gateway relayed (what the senders sent, envelopes excluded). */
   readonly gatewayRelayedBytes = new Counter({
     name: 'tether_gateway_relayed_bytes_total',
     help: 'Bytes of frames relayed by the gateway',
     registers: [this.registry],
+    collect: () => this.collectRelayedBytes(),
   });
 
   /** Gateway connections closed, by close code. */
@@ -70,6 +74,20 @@ export class EngineMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tether_' });
+  }
+
+  /**
+   * Adds to `gatewayRelayedBytes`, which takes the sum when it is read. Called for every frame
+   * relayed: the counter's own `inc` makes a labels object and validates it each time.
+   */
+  countRelayedBytes(bytes: number): void {
+    this.relayedBytes += bytes;
+  }
+
+  private collectRelayedBytes(): void {
+    if (this.relayedBytes === 0) return;
+    this.gatewayRelayedBytes.inc(this.relayedBytes);
+    this.relayedBytes = 0;
   }
 
   /** Counts and times each request, labelled by the route pattern, never the raw path. */

@@ -1,4 +1,3 @@
-import { concatBytes } from './bytes.js';
 import type { AsyncCryptoBackend, Plaintext } from './crypto-backend.js';
 import {
   FRAME_HEADER_LENGTH,
@@ -33,9 +32,10 @@ export class AsyncFrameSealer {
    * throws a ProgrammerError once the counter is used up.
    */
   async seal(plaintext: Plaintext, prefix?: Uint8Array): Promise<Uint8Array> {
-    const { header, nonce, aad } = this.context.parametersFor(this.counter.next());
-    const before = prefix === undefined ? header : concatBytes(prefix, header);
-    return this.backend.sealAes256Gcm(this.context.key, nonce, aad, plaintext, before);
+    const { context } = this;
+    const start = context.frameStart(prefix, this.counter.next());
+    const { nonce, aad } = context.parametersAt(start, start.length - FRAME_HEADER_LENGTH);
+    return this.backend.sealAes256Gcm(context.key, nonce, aad, plaintext, start);
   }
 }
 
@@ -64,7 +64,7 @@ export class AsyncFrameOpener {
     const early = this.book.check(frame);
     if (early !== undefined) return this.book.drop(early);
 
-    const { nonce, aad } = this.context.parametersOf(frame.subarray(0, FRAME_HEADER_LENGTH));
+    const { nonce, aad } = this.context.parametersAt(frame, 0);
     const sealed = frame.subarray(FRAME_HEADER_LENGTH);
     const plaintext = await this.backend.openAes256Gcm(this.context.key, nonce, aad, sealed);
     return this.book.settle(frame, plaintext);

@@ -19,9 +19,9 @@ export type Plaintext = Uint8Array | readonly Uint8Array[];
 export const AES_GCM_TAG_LENGTH = 16;
 
 /**
- * The synchronous backend. An implementation must not keep a reference to `nonce` or `aad`
- * once a call returns: the frame ciphers write every frame's nonce and AAD over the same two
- * buffers.
+ * The synchronous backend. An implementation must not keep a reference to `nonce`, `aad` or
+ * `prefix` once a call returns: the frame ciphers write every frame's nonce, AAD and start over
+ * the same buffers.
  */
 export interface CryptoBackend {
   /** SHA-256 of `data` (32 bytes). */

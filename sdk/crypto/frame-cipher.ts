@@ -1,4 +1,3 @@
-import { concatBytes } from './bytes.js';
 import type { CryptoBackend, Plaintext } from './crypto-backend.js';
 import {
   FRAME_HEADER_LENGTH,
@@ -32,6 +31,8 @@ export {
 export class FrameSealer {
   private readonly counter = new SealerCounter();
   private readonly context: FrameContext;
+  /** `prefix ‖ header` of the last frame, written over for the next one of the same length. */
+  private start = new Uint8Array(FRAME_HEADER_LENGTH);
 
   constructor(
     sendKey: Uint8Array,
@@ -49,10 +50,20 @@ export class FrameSealer {
    */
   seal(plaintext: Plaintext, prefix?: Uint8Array): Uint8Array {
     const { context } = this;
-    const header = context.headerFor(this.counter.next());
-    const { nonce, aad } = context.reusedParametersOf(header);
-    const before = prefix === undefined ? header : concatBytes(prefix, header);
-    return this.backend.sealAes256Gcm(context.key, nonce, aad, plaintext, before);
+    const start = this.startAfter(prefix);
+    const at = start.length - FRAME_HEADER_LENGTH;
+    context.writeHeader(start, at, this.counter.next());
+    const { nonce, aad } = context.reusedParametersAt(start, at);
+    // The backend copies `start` before it returns, so the next frame may write over it.
+    return this.backend.sealAes256Gcm(context.key, nonce, aad, plaintext, start);
+  }
+
+  /** The reused start buffer with `prefix` copied in, made anew only when its length changes. */
+  private startAfter(prefix: Uint8Array | undefined): Uint8Array {
+    const length = (prefix?.length ?? 0) + FRAME_HEADER_LENGTH;
+    if (this.start.length !== length) this.start = new Uint8Array(length);
+    if (prefix !== undefined) this.start.set(prefix);
+    return this.start;
   }
 }
 
@@ -83,7 +94,7 @@ export class FrameOpener {
     if (early !== undefined) return this.book.drop(early);
 
     const { context } = this;
-    const { nonce, aad } = context.reusedParametersOf(frame.subarray(0, FRAME_HEADER_LENGTH));
+    const { nonce, aad } = context.reusedParametersAt(frame, 0);
     const sealed = frame.subarray(FRAME_HEADER_LENGTH);
     return this.book.settle(frame, this.backend.openAes256Gcm(context.key, nonce, aad, sealed));
   }

@@ -43,9 +43,8 @@ export function frameDirection(fromParticipantId: string, toParticipantId: strin
   return fromParticipantId < toParticipantId ? 0 : 1;
 }
 
-/** What AES-GCM needs to seal or open one frame, derived from its header. */
+/** The nonce and associated data AES-GCM seals or opens one frame with. */
 export interface FrameParameters {
-  readonly header: Uint8Array;
   readonly nonce: Uint8Array;
   readonly aad: Uint8Array;
 }
@@ -54,8 +53,8 @@ export interface FrameParameters {
 export class FrameContext {
   readonly key: Uint8Array;
   private readonly sessionBytes: Uint8Array;
-  /** The nonce and AAD {@link reusedParametersOf} writes over each time. */
-  private readonly reused: { readonly nonce: Uint8Array; readonly aad: Uint8Array };
+  /** The nonce and AAD {@link reusedParametersAt} writes over each time. */
+  private readonly reused: FrameParameters;
 
   constructor(
     key: Uint8Array,
@@ -70,53 +69,60 @@ export class FrameContext {
     this.reused = this.emptyParameters();
   }
 
-  /** The header `version ‖ direction ‖ counter` of the frame with `counter`. */
-  headerFor(counter: bigint): Uint8Array {
-    const header = new Uint8Array(FRAME_HEADER_LENGTH);
-    header[0] = FRAME_VERSION;
-    header[1] = this.direction;
-    // Two 32-bit halves: a DataView would move this small array's bytes off the heap.
-    writeUint32(header, 2, Number(counter >> 32n));
-    writeUint32(header, 6, Number(counter & 0xffff_ffffn));
-    return header;
+  /** Writes the header `version ‖ direction ‖ counter` into `target` at `offset`. */
+  writeHeader(target: Uint8Array, offset: number, counter: bigint): void {
+    target[offset] = FRAME_VERSION;
+    target[offset + 1] = this.direction;
+    // Two 32-bit halves: a DataView would move a small array's bytes off the heap.
+    writeUint32(target, offset + 2, Number(counter >> 32n));
+    writeUint32(target, offset + 6, Number(counter & 0xffff_ffffn));
   }
 
-  /** Header, nonce and associated data of the frame with `counter`. */
-  parametersFor(counter: bigint): FrameParameters {
-    return this.parametersOf(this.headerFor(counter));
-  }
-
-  /** Nonce `00 00 00 direction ‖ counter` and AAD `header ‖ UTF-8 sessionId` of `header`. */
-  parametersOf(header: Uint8Array): FrameParameters {
-    return fillParameters(header, this.emptyParameters());
+  /** `prefix ‖ header` of the frame with `counter`, in one new buffer. */
+  frameStart(prefix: Uint8Array | undefined, counter: bigint): Uint8Array {
+    const at = prefix?.length ?? 0;
+    const start = new Uint8Array(at + FRAME_HEADER_LENGTH);
+    if (prefix !== undefined) start.set(prefix);
+    this.writeHeader(start, at, counter);
+    return start;
   }
 
   /**
-   * {@link parametersOf} written into a nonce and an AAD this context keeps and overwrites on
+   * Nonce `00 00 00 direction ‖ counter` and AAD `header ‖ UTF-8 sessionId` of the frame whose
+   * header is at `offset` in `bytes`, in a new nonce and AAD.
+   */
+  parametersAt(bytes: Uint8Array, offset: number): FrameParameters {
+    return fillParameters(bytes, offset, this.emptyParameters());
+  }
+
+  /**
+   * {@link parametersAt} written into a nonce and an AAD this context keeps and overwrites on
    * the next call: only for a synchronous backend, which is done with them when it returns.
    * Saves allocating both for every frame sealed or opened.
    */
-  reusedParametersOf(header: Uint8Array): FrameParameters {
-    return fillParameters(header, this.reused);
+  reusedParametersAt(bytes: Uint8Array, offset: number): FrameParameters {
+    return fillParameters(bytes, offset, this.reused);
   }
 
   /** A zero nonce, and an AAD whose header part is zero and the session id already in place. */
-  private emptyParameters() {
+  private emptyParameters(): FrameParameters {
     const aad = new Uint8Array(FRAME_HEADER_LENGTH + this.sessionBytes.length);
     aad.set(this.sessionBytes, FRAME_HEADER_LENGTH);
     return { nonce: new Uint8Array(12), aad };
   }
 }
 
-/** Writes `header`'s part of the nonce and the AAD. */
+/** Writes the part of `parameters` that comes from the header at `offset` in `bytes`. */
 function fillParameters(
-  header: Uint8Array,
-  { nonce, aad }: { readonly nonce: Uint8Array; readonly aad: Uint8Array },
+  bytes: Uint8Array,
+  offset: number,
+  parameters: FrameParameters,
 ): FrameParameters {
-  nonce[3] = header[1]!;
-  for (let i = 2; i < FRAME_HEADER_LENGTH; i++) nonce[i + 2] = header[i]!;
-  for (let i = 0; i < FRAME_HEADER_LENGTH; i++) aad[i] = header[i]!;
-  return { header, nonce, aad };
+  const { nonce, aad } = parameters;
+  nonce[3] = bytes[offset + 1]!;
+  for (let i = 2; i < FRAME_HEADER_LENGTH; i++) nonce[i + 2] = bytes[offset + i]!;
+  for (let i = 0; i < FRAME_HEADER_LENGTH; i++) aad[i] = bytes[offset + i]!;
+  return parameters;
 }
 
 function writeUint32(bytes: Uint8Array, offset: number, value: number): void {
@@ -124,6 +130,13 @@ function writeUint32(bytes: Uint8Array, offset: number, value: number): void {
   bytes[offset + 1] = (value >>> 16) & 0xff;
   bytes[offset + 2] = (value >>> 8) & 0xff;
   bytes[offset + 3] = value & 0xff;
+}
+
+function readUint32(bytes: Uint8Array, offset: number): number {
+  return (
+    bytes[offset]! * 0x100_0000 +
+    ((bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!)
+  );
 }
 
 /** The counter a sealer uses next; refuses to go past {@link MAX_FRAME_COUNTER}. */
@@ -146,7 +159,9 @@ export class SealerCounter {
  * either way); `accept` is called only after the tag verified.
  */
 export class OpenerBook {
-  private lastCounter = 0n;
+  /** The last accepted counter, in two 32-bit halves: comparing them allocates nothing. */
+  private lastHigh = 0;
+  private lastLow = 0;
   private opened = 0;
   private readonly dropped: Record<FrameDropReason, number> = {
     truncated: 0,
@@ -163,19 +178,19 @@ export class OpenerBook {
     if (frame.length < FRAME_HEADER_LENGTH + FRAME_TAG_LENGTH) return 'truncated';
     if (frame[0] !== FRAME_VERSION) return 'bad-version';
     if (frame[1] !== this.direction) return 'wrong-direction';
-    if (counterOf(frame) <= this.lastCounter) return 'replayed';
+    if (!this.isAfterLast(frame)) return 'replayed';
     return undefined;
   }
 
   /** Records an authenticated frame; `undefined` plaintext counts it as forged instead. */
   settle(frame: Uint8Array, plaintext: Uint8Array | undefined): FrameOpenResult {
     if (plaintext === undefined) return this.drop('forged');
-    const counter = counterOf(frame);
     // An async opener may have accepted a later frame meanwhile: the counter rule still holds.
-    if (counter <= this.lastCounter) return this.drop('replayed');
-    this.lastCounter = counter;
+    if (!this.isAfterLast(frame)) return this.drop('replayed');
+    this.lastHigh = readUint32(frame, 2);
+    this.lastLow = readUint32(frame, 6);
     this.opened++;
-    return { ok: true, counter, plaintext };
+    return { ok: true, counter: counterOf(this.lastHigh, this.lastLow), plaintext };
   }
 
   drop(reason: FrameDropReason): FrameOpenResult {
@@ -186,8 +201,16 @@ export class OpenerBook {
   stats(): FrameOpenerStats {
     return { opened: this.opened, dropped: { ...this.dropped } };
   }
+
+  /** Whether the counter of `frame` (header checked) is above the last accepted one. */
+  private isAfterLast(frame: Uint8Array): boolean {
+    const high = readUint32(frame, 2);
+    if (high !== this.lastHigh) return high > this.lastHigh;
+    return readUint32(frame, 6) > this.lastLow;
+  }
 }
 
-function counterOf(frame: Uint8Array): bigint {
-  return new DataView(frame.buffer, frame.byteOffset, FRAME_HEADER_LENGTH).getBigUint64(2, false);
+/** The counter whose halves are `high` and `low`; one small BigInt below 2^32. */
+function counterOf(high: number, low: number): bigint {
+  return high === 0 ? BigInt(low) : (BigInt(high) << 32n) | BigInt(low);
 }

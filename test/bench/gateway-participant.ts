@@ -219,9 +219,7 @@ export class GatewayParticipant {
 
   private sendSealed(peer: PeerChannel, record: Uint8Array): Promise<void> {
     // The sealer writes the envelope header and the frame into one buffer: no copy after it.
-    const envelope = peer.sealer.seal(record, peer.envelopeHeader);
-    const { buffer, byteOffset, length } = envelope;
-    return sendBinary(this.socket, Buffer.from(buffer, byteOffset, length));
+    return sendBinary(this.socket, asBuffer(peer.sealer.seal(record, peer.envelopeHeader)));
   }
 
   /** Acknowledges `seq` of `peer`, coalesced as the session client does. */
@@ -249,14 +247,18 @@ export class GatewayParticipant {
     const opened = peer?.opener.open(data.subarray(2 + data[1]!));
     if (!opened?.ok) return void this.dropped++;
 
-    const { buffer, byteOffset, length } = opened.plaintext;
-    const record = Buffer.from(buffer, byteOffset, length);
+    const record = asBuffer(opened.plaintext);
     if (record[0] === ACK && record.length === 5)
       return peer!.window.acknowledged(record.readUInt32BE(1));
     if (record[0] !== DATA || record.length < DATA_HEADER_BYTES) return void this.dropped++;
     if (this.acknowledge) this.queueAck(peer!, record.readUInt32BE(1));
     this.onDataHandler(from, record.subarray(DATA_HEADER_BYTES));
   }
+}
+
+/** `bytes` as a Buffer: itself when it is one already (node's backends return Buffers). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 type GatewayMessage =

@@ -44,6 +44,23 @@ describe('relay envelope', () => {
     expect(longer.out.equals(delivered(long)), 'the output is a copy').to.equal(true);
   });
 
+  it('hands back the very envelope when both ids are of one length', () => {
+    const same = rewrapped('u-0123456789abcdef', 't-0123456789abcdef');
+    expect(same.out).to.equal(same.incoming);
+    expect(same.out.equals(delivered('u-0123456789abcdef'))).to.equal(true);
+  });
+
+  it('gives the previous recipient back only when every byte of the id matches it', () => {
+    const previous = 't-0123456789abcdef';
+    expect(readRecipient(envelope(previous, frame), previous)).to.equal(previous);
+    for (const other of ['t-0123456789abcdeF', 'u-0123456789abcdef', 't-0123456789abcde']) {
+      expect(readRecipient(envelope(other, frame), previous), other).to.equal(other);
+    }
+    const bad = envelope(previous, frame);
+    bad[5] = 0x20; // a space: not a participant id byte, whatever the previous recipient was
+    expect(readRecipient(bad, 't-0 23456789abcdef')).to.equal(undefined);
+  });
+
   it('writes nothing outside the envelope it was given', () => {
     const incoming = envelope('t-member-0123456789abcdef0123456789', frame);
     const chunk = Buffer.concat([Buffer.alloc(16, 0xee), incoming, Buffer.alloc(16, 0xdd)]);

@@ -226,6 +226,21 @@ describe('frame cipher', () => {
     const opener = new FrameOpener(key, SESSION, 0);
     const counters = frames.map((frame) => opener.open(frame)).map((r) => r.ok && r.counter);
     expect(counters).to.deep.equal([start + 1n, start + 2n, start + 3n]);
+    // The low half of the second is above the third's: only the high half tells it is older.
+    expect(opener.open(frames[1]!)).to.deep.equal({ ok: false, reason: 'replayed' });
+  });
+
+  it("puts each call's own prefix before the frame, however prefixes change between calls", () => {
+    const { sealer, opener } = pair();
+    const prefixes = ['ab', 'cd', 'longer', 'xy', ''].map((text) => Buffer.from(text));
+    const frames = prefixes.map((prefix) => Buffer.from(sealer.seal(Buffer.from('x'), prefix)));
+
+    frames.forEach((frame, i) => {
+      const prefix = prefixes[i]!;
+      expect(frame.subarray(0, prefix.length).equals(prefix)).to.equal(true);
+      const opened = opener.open(frame.subarray(prefix.length));
+      expect(opened.ok && opened.counter).to.equal(BigInt(i + 1));
+    });
   });
 
   it('refuses keys of the wrong length and an empty session id', () => {
