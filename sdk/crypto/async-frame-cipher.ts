@@ -33,7 +33,7 @@ export class AsyncFrameSealer {
    */
   async seal(plaintext: Plaintext, prefix?: Uint8Array): Promise<Uint8Array> {
     const { context } = this;
-    const start = context.frameStart(prefix, this.counter.next());
+    const start = context.frameStart(prefix, this.counter);
     const { nonce, aad } = context.parametersAt(start, start.length - FRAME_HEADER_LENGTH);
     return this.backend.sealAes256Gcm(context.key, nonce, aad, plaintext, start);
   }

@@ -52,7 +52,7 @@ export class FrameSealer {
     const { context } = this;
     const start = this.startAfter(prefix);
     const at = start.length - FRAME_HEADER_LENGTH;
-    context.writeHeader(start, at, this.counter.next());
+    context.writeHeader(start, at, this.counter);
     const { nonce, aad } = context.reusedParametersAt(start, at);
     // The backend copies `start` before it returns, so the next frame may write over it.
     return this.backend.sealAes256Gcm(context.key, nonce, aad, plaintext, start);

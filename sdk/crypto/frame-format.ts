@@ -69,17 +69,18 @@ export class FrameContext {
     this.reused = this.emptyParameters();
   }
 
-  /** Writes the header `version ‖ direction ‖ counter` into `target` at `offset`. */
-  writeHeader(target: Uint8Array, offset: number, counter: bigint): void {
+  /**
+   * Writes the header `version ‖ direction ‖ counter` into `target` at `offset`, taking the
+   * next counter from `counter`.
+   */
+  writeHeader(target: Uint8Array, offset: number, counter: SealerCounter): void {
     target[offset] = FRAME_VERSION;
     target[offset + 1] = this.direction;
-    // Two 32-bit halves: a DataView would move a small array's bytes off the heap.
-    writeUint32(target, offset + 2, Number(counter >> 32n));
-    writeUint32(target, offset + 6, Number(counter & 0xffff_ffffn));
+    counter.takeInto(target, offset + 2);
   }
 
-  /** `prefix ‖ header` of the frame with `counter`, in one new buffer. */
-  frameStart(prefix: Uint8Array | undefined, counter: bigint): Uint8Array {
+  /** `prefix ‖ header` of the next frame, in one new buffer. */
+  frameStart(prefix: Uint8Array | undefined, counter: SealerCounter): Uint8Array {
     const at = prefix?.length ?? 0;
     const start = new Uint8Array(at + FRAME_HEADER_LENGTH);
     if (prefix !== undefined) start.set(prefix);
@@ -139,17 +140,31 @@ function readUint32(bytes: Uint8Array, offset: number): number {
   );
 }
 
-/** The counter a sealer uses next; refuses to go past {@link MAX_FRAME_COUNTER}. */
+/**
+ * The counter a sealer uses next; refuses to go past {@link MAX_FRAME_COUNTER}. Kept as two
+ * 32-bit halves, so that taking one allocates nothing.
+ */
 export class SealerCounter {
-  private last = 0n;
+  /** The halves of the last counter taken; both 0 before the first. */
+  private high = 0;
+  private low = 0;
 
-  /** Takes the next counter; throws a ProgrammerError once they are used up. */
-  next(): bigint {
-    if (this.last >= MAX_FRAME_COUNTER) {
-      throw new ProgrammerError('the frame counter is used up; derive new keys');
+  /**
+   * Takes the next counter and writes it big-endian into `target` at `offset` (8 bytes);
+   * throws a ProgrammerError once they are used up.
+   */
+  takeInto(target: Uint8Array, offset: number): void {
+    if (this.low === 0xffff_ffff) {
+      if (this.high === 0xffff_ffff) {
+        throw new ProgrammerError('the frame counter is used up; derive new keys');
+      }
+      this.high++;
+      this.low = 0;
+    } else {
+      this.low++;
     }
-    this.last += 1n;
-    return this.last;
+    writeUint32(target, offset, this.high);
+    writeUint32(target, offset + 4, this.low);
   }
 }
 
