@@ -18,10 +18,14 @@ import { guarded } from './storage-errors.js';
 import type { Row, StorageModels } from './storage-models.js';
 import { checkText, isUuid } from './text-checks.js';
 
-/** Sessions marked seen by one UPDATE (an IN list stays well within every dialect's limit). */
-const SEEN_BATCH = 500;
-/** Sessions whose byte counts one UPDATE adds (two bound values each). */
-const BYTES_BATCH = 200;
+/**
+ * Sessions marked seen by one UPDATE, and sessions whose byte counts one UPDATE adds (two bound
+ * values each). Kept small: building and running one statement is work the engine's thread does
+ * in one go, and frames relayed meanwhile wait for it (about 1 ms for 50 counts here, against up
+ * to 4 ms for 200).
+ */
+const SEEN_BATCH = 100;
+const BYTES_BATCH = 50;
 /** Tries of a consent write that lost to another before giving up. */
 const CONSENT_ATTEMPTS = 10;
 
