@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
+import { ReceiverFragments } from '../../engine/gateway/receiver-fragments.js';
 import type { FrameSender } from './throughput-run.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -42,7 +43,12 @@ export function openWebSocket(url: string, ca: string): Promise<WebSocket> {
       handshakeTimeout: CONNECT_TIMEOUT_MS,
       maxPayload: 2 << 20,
     });
-    socket.once('open', () => resolve(socket));
+    socket.once('open', () => {
+      // As the engine does: ws's parser would otherwise promote every message it receives.
+      const fragments = ReceiverFragments.of(socket);
+      if (fragments) socket.on('message', () => fragments.reset());
+      resolve(socket);
+    });
     socket.once('error', reject);
     socket.once('unexpected-response', (_request, response) => {
       reject(new UpgradeRefusedError(response.statusCode ?? 0));

@@ -126,6 +126,7 @@ export async function engineThroughputSession(engine: EngineProcess, api: Engine
       engine.cert,
       techSeat.auth,
       CONNECT_TIMEOUT_MS,
+      { windowed: true },
     );
     const peer = await tech.firstPeer(CONNECT_TIMEOUT_MS);
     return {

@@ -22,13 +22,22 @@ export interface GatewayAuth {
   readonly engineKey?: string;
 }
 
+/** How a participant takes part in flow control; neither by default. */
+export interface ParticipantFlow {
+  /** Acknowledge the DATA records received, as the session client does. */
+  readonly acknowledge?: boolean;
+  /** Keep the client's send window, filled by sends and emptied by the peer's ACKs. */
+  readonly windowed?: boolean;
+}
+
 interface PeerChannel {
   readonly boxKey: string;
   readonly sealer: FrameSealer;
   readonly opener: FrameOpener;
   /** `0x01 ‖ len ‖ peer id`, the relay envelope's header for frames to this peer. */
   readonly envelopeHeader: Buffer;
-  readonly window: SendWindow;
+  /** Only for a `windowed` sender: without ACKs coming back it would only ever grow. */
+  readonly window: SendWindow | undefined;
   sequence: number;
   /** The last DATA seq this peer sent me, and whether its ACK is on its way. */
   received: number;
@@ -45,9 +54,9 @@ export const DATA_HEADER_BYTES = 6 + BENCH_CHANNEL.length;
  * The bench's own client of the gateway protocol, written straight on `ws` and sdk/crypto: it
  * authenticates, verifies the peers' certificates against the engine key, derives the pairwise
  * keys and sends and receives sealed DATA records in the relay envelope. It keeps no resend
- * queue: the bench measures the relay, not recovery. With `acknowledge` it sends ACKs as the
- * session client does (one per peer per macrotask), and a sender keeps the client's window
- * when it waits for `room`; without, there are no ACKs (the round trips, one message a second).
+ * queue: the bench measures the relay, not recovery. A receiver that `acknowledge`s sends ACKs
+ * as the session client does (one per peer per macrotask), and a `windowed` sender keeps the
+ * client's window, waiting for `room`; the round trips (one message a second) use neither.
  */
 export class GatewayParticipant {
   participantId = '';
@@ -63,7 +72,7 @@ export class GatewayParticipant {
   private constructor(
     private readonly socket: WebSocket,
     private readonly auth: GatewayAuth,
-    private readonly acknowledge: boolean,
+    private readonly flow: ParticipantFlow,
   ) {}
 
   /** Connects, authenticates and resolves once `ready` arrived (within `timeoutMs`). */
@@ -72,10 +81,10 @@ export class GatewayParticipant {
     ca: string,
     auth: GatewayAuth,
     timeoutMs: number,
-    acknowledge = false,
+    flow: ParticipantFlow = {},
   ) {
     const socket = await openWebSocket(url, ca);
-    const participant = new GatewayParticipant(socket, auth, acknowledge);
+    const participant = new GatewayParticipant(socket, auth, flow);
     await participant.authenticate(timeoutMs);
     return participant;
   }
@@ -113,13 +122,18 @@ export class GatewayParticipant {
     record[5] = BENCH_CHANNEL.length;
     BENCH_CHANNEL.copy(record, 6);
 
-    peer.window.sent(record.length);
+    peer.window?.sent(record.length);
     return this.sendSealed(peer, record);
   }
 
-  /** Resolves once `peerId`'s window has room for `bytes` more, or after `timeoutMs`. */
+  /**
+   * Resolves once `peerId`'s window has room for `bytes` more, or after `timeoutMs`; at once
+   * when this sender is not `windowed`, false for an unknown peer.
+   */
   room(peerId: string, bytes: number, timeoutMs: number): Promise<boolean> {
-    return this.peers.get(peerId)?.window.room(bytes, timeoutMs) ?? Promise.resolve(false);
+    const peer = this.peers.get(peerId);
+    if (!peer) return Promise.resolve(false);
+    return peer.window?.room(bytes, timeoutMs) ?? Promise.resolve(true);
   }
 
   /** Calls `handler` with the body of every DATA record a peer sends. */
@@ -209,7 +223,7 @@ export class GatewayParticipant {
       sealer,
       opener,
       envelopeHeader,
-      window: new SendWindow(DEFAULT_WINDOW),
+      window: this.flow.windowed ? new SendWindow(DEFAULT_WINDOW) : undefined,
       sequence: 0,
       received: 0,
       ackQueued: false,
@@ -249,9 +263,9 @@ export class GatewayParticipant {
 
     const record = asBuffer(opened.plaintext);
     if (record[0] === ACK && record.length === 5)
-      return peer!.window.acknowledged(record.readUInt32BE(1));
+      return peer!.window?.acknowledged(record.readUInt32BE(1));
     if (record[0] !== DATA || record.length < DATA_HEADER_BYTES) return void this.dropped++;
-    if (this.acknowledge) this.queueAck(peer!, record.readUInt32BE(1));
+    if (this.flow.acknowledge) this.queueAck(peer!, record.readUInt32BE(1));
     this.onDataHandler(from, record.subarray(DATA_HEADER_BYTES));
   }
 }

@@ -49,7 +49,7 @@ async function connectReceiver(job: ThroughputJob): Promise<Receiver> {
     job.ca,
     seat.auth,
     job.connectTimeoutMs,
-    true,
+    { acknowledge: true },
   );
   return {
     onBytes: (h) => endUser.onData((_from, body) => h(body.length + DATA_HEADER_BYTES)),
