@@ -20,9 +20,7 @@ import {
 import type { GatewayContext } from './gateway-context.js';
 import type { QueueSink } from './queue-watchers.js';
 import { ReceiverFragments } from './receiver-fragments.js';
-import { RecipientFlow } from './recipient-flow.js';
-import { envelopeHeader, readRecipient, rewrap } from './relay-envelope.js';
-import { SenderHold } from './sender-hold.js';
+import { FrameRelay } from './frame-relay.js';
 import type { RoomMember, SessionRoom } from './session-room.js';
 import { SignInRecheck } from './sign-in-recheck.js';
 
@@ -53,12 +51,8 @@ export class GatewayConnection implements RoomMember, QueueSink {
   private learned: Map<string, string> | undefined;
   private pendingPeers: Map<string, ParticipantCertificate> | undefined;
   private joinState: StateMessage | undefined;
-  private header: Buffer | undefined;
-  /** The recipient of the last frame relayed: the next one is most likely for it too. */
-  private recipient: string | undefined;
-  /** Made on the first frame relayed to or held for this connection. */
-  private flow: RecipientFlow | undefined;
-  private senderHold: SenderHold | undefined;
+  /** Made on the first frame relayed from or to this connection. */
+  private frames: FrameRelay | undefined;
   private authTimer: NodeJS.Timeout | undefined;
   private ending: number | undefined;
   private connectedCall: Promise<void> | undefined;
@@ -131,8 +125,7 @@ export class GatewayConnection implements RoomMember, QueueSink {
   /** Sends a relayed frame (or drops it); a promise asks the sender to wait (RecipientFlow). */
   sendBinary(message: Uint8Array): Promise<void> | undefined {
     if (this.ws.readyState !== WebSocket.OPEN) return undefined;
-    const dropped = this.context.metrics.gatewayDroppedFrames;
-    return (this.flow ??= new RecipientFlow(this.ws, dropped)).send(message);
+    return this.framePath().deliver(message);
   }
 
   learn(participantId: string, nonce: string, certificate: ParticipantCertificate): void {
@@ -187,19 +180,12 @@ export class GatewayConnection implements RoomMember, QueueSink {
   }
 
   private relay(envelope: Buffer): void {
-    const to = readRecipient(envelope, this.recipient);
-    if (to === undefined || to === this.participantId) {
-      return this.close(CLOSE.badMessage, 'bad-frame');
-    }
-    this.recipient = to;
-    const offset = 2 + envelope[1]!;
-    const bytes = envelope.length - offset;
-    this.header ??= envelopeHeader(this.participantId!);
-    this.context.port().countBytes(this.admission!, bytes);
-    this.context.metrics.countRelayedBytes(bytes);
-    const room = this.room!.deliver(to, rewrap(this.header, envelope, offset));
-    const holds = this.context.metrics.gatewaySenderHolds;
-    if (room) (this.senderHold ??= new SenderHold(this.ws, holds)).hold(room);
+    if (!this.framePath().forward(envelope)) this.close(CLOSE.badMessage, 'bad-frame');
+  }
+
+  /** Only once admitted and in the room: frames flow only then. */
+  private framePath(): FrameRelay {
+    return (this.frames ??= new FrameRelay(this.ws, this.admission!, this.room!, this.context));
   }
 
   private async authenticate(message: AuthMessage): Promise<void> {
